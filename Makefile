@@ -1,0 +1,51 @@
+# Indeks: `make run` serves the portal, `make test` passes the tests. Both set everything up.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+PORT    ?= 8000
+WORKERS ?= 4
+FLASK   := $(VENV)/bin/flask --app app
+
+.PHONY: install translations system-deps run serve migrate seed test test-sqlite test-postgresql bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+# Compiled catalogues are build products (not in git): compile every translations folder.
+translations: $(VENV)/.installed
+	@for d in translations portal/*/translations; do \
+	  if [ -d "$$d" ]; then $(VENV)/bin/pybabel compile -f -d "$$d" 2>/dev/null >/dev/null || exit 1; fi; \
+	done
+
+# PostgreSQL (for the second test run) and Chromium (for the browser tests), from Debian.
+system-deps:
+	@bash .ci/system-deps.sh
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo --if-empty
+
+run: seed
+	@echo "Indeks on http://127.0.0.1:$(PORT)  (logins: admin, lecturer1, student1; password: demo)"
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
+
+test: install system-deps test-sqlite test-postgresql
+
+test-sqlite: install
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test-postgresql: install
+	INDEKS_TEST_DB=postgresql $(VENV)/bin/pytest -q -p no:cacheprovider
+
+bench: install
+	$(PY) bench/rush.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

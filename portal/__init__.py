@@ -1,0 +1,46 @@
+"""Indeks: the application factory."""
+from flask import Flask
+
+from .config import Config
+from .extensions import babel, csrf, db, htmx, login_manager, migrate
+
+# Feature packages, each attaching itself with `init_app(app)`; order is nav order.
+FEATURES = ("auth", "home", "api", "exams", "grades", "meetings", "attendance", "demo")
+
+
+def create_app(test_config=None):
+    """Create and configure the portal."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    app.config.from_object(Config)
+    if test_config:
+        app.config.from_mapping(test_config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        from pathlib import Path
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(
+            parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://" + app.config[
+            "SQLALCHEMY_DATABASE_URI"][len("postgres://"):]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + app.config[
+            "SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
+
+    from . import database as _db_events  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
+    from . import models  # noqa: F401  (every table, for Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Config.ROOT_MIGRATIONS), render_as_batch=True,
+                     compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from . import i18n, web
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    web.init_app(app)
+
+    import importlib
+    for name in FEATURES:
+        importlib.import_module(f".{name}", __name__).init_app(app)
+    return app

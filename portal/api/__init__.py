@@ -1,0 +1,5 @@
+"""api (to be built)."""
+
+
+def init_app(app):
+    pass

@@ -1,0 +1,5 @@
+"""attendance (to be built)."""
+
+
+def init_app(app):
+    pass

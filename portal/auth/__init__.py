@@ -1,0 +1,19 @@
+"""Signing in and out."""
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db, login_manager
+
+
+def init_app(app):
+    from . import routes
+    from .models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def _load(user_id):
+        return db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+
+    app.register_blueprint(routes.bp)

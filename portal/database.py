@@ -1,0 +1,84 @@
+"""Database plumbing shared by every feature: SQLite pragmas, write transactions, row locks.
+
+On SQLite a transaction that first reads and later writes can fail at once with
+"database is locked" when another writer committed in between; the busy timeout does not
+help there. A request that may write therefore starts its transaction with
+BEGIN IMMEDIATE, which waits (up to the busy timeout) for the single write lock and then
+holds it to the end. PostgreSQL needs no such thing: row locks (`lock`) and atomic
+conditional updates do the work there.
+"""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite's own is broken).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def is_sqlite():
+    return db.engine.dialect.name == "sqlite"
+
+
+def set_write_intent(value=True):
+    """Mark the current request as one that may write (see the module docstring)."""
+    _write_intent.set(value)
+
+
+def begin_write():
+    """End any read transaction and make the next one a write transaction.
+
+    Call it at the top of a service that changes state, before its first query, when the
+    caller may already have read (e.g. Flask-Login loading the user).
+    """
+    if not _write_intent.get():
+        db.session.commit()
+        _write_intent.set(True)
+
+
+@contextmanager
+def write_transaction():
+    """Run a block as one write transaction: commit on success, roll back on error."""
+    begin_write()
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def lock(query):
+    """Lock the rows a query selects until commit (FOR UPDATE on PostgreSQL).
+
+    On SQLite the BEGIN IMMEDIATE of a write transaction already holds the database's
+    single write lock, so nothing more is needed.
+    """
+    if is_sqlite():
+        return query
+    return query.with_for_update()

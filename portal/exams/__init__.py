@@ -1,0 +1,5 @@
+"""exams (to be built)."""
+
+
+def init_app(app):
+    pass

@@ -1,0 +1,5 @@
+"""grades (to be built)."""
+
+
+def init_app(app):
+    pass

@@ -1,0 +1,32 @@
+"""Home page per role, and switching the interface language."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from ..auth.forms import EmptyForm
+from ..web import nav_for
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The signed-in person's home page, with what their roles let them do."""
+    return render_template("home/index.html", items=nav_for(current_user))
+
+
+@bp.route("/lang/<lang>", methods=["POST"])
+def set_language(lang):
+    """Switch the interface language and go back where the person was."""
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    session["lang"] = lang
+    back = request.form.get("next") or request.referrer or ""
+    parts = urlsplit(back)
+    if parts.netloc and parts.netloc != request.host:
+        back = ""
+    return redirect(back or url_for("home.index"), code=303)

@@ -1,0 +1,5 @@
+"""meetings (to be built)."""
+
+
+def init_app(app):
+    pass

@@ -1,0 +1,13 @@
+// Indeks: small progressive enhancements; every page works without this file.
+document.addEventListener("htmx:configRequest", function (event) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
+});
+// Let htmx swap 4xx answers that carry a partial (form errors, "slot taken" messages).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if (status === 400 || status === 403 || status === 409 || status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
