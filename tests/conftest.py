@@ -208,3 +208,10 @@ def browser_login(page, base_url, login, password="demo"):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture
+def api(app):
+    """Signed services/* calls: `api.call("services/users/user", user=some_user)`."""
+    from .api_client import ApiClient
+    return ApiClient(app)

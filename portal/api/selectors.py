@@ -1,0 +1,97 @@
+"""Field selectors: `id|name|groups[number|slots[number|capacity]]`, parsed, checked, applied."""
+from .errors import ApiError, field_error, param_invalid
+from .registry import METHODS, RESOURCES
+
+
+def parse(text):
+    """Parse a selector into {name: sub-selector text or None}, keeping order."""
+    result, i, n = {}, 0, len(text)
+    while i < n:
+        j = i
+        while j < n and text[j] not in "|[]":
+            j += 1
+        name = text[i:j].strip()
+        sub = None
+        if j < n and text[j] == "[":
+            depth, k = 1, j + 1
+            while k < n and depth:
+                depth += {"[": 1, "]": -1}.get(text[k], 0)
+                k += 1
+            if depth:
+                raise param_invalid("fields", "unbalanced brackets")
+            sub = text[j + 1:k - 1]
+            j = k
+        elif j < n and text[j] == "]":
+            raise param_invalid("fields", "unbalanced brackets")
+        if not name:
+            if sub is not None or (j < n):
+                raise param_invalid("fields", "empty field name")
+        else:
+            result[name] = sub
+        if j < n and text[j] != "|":
+            raise param_invalid("fields", f"unexpected character after {name}")
+        i = j + 1
+    return result
+
+
+def default_selector(method_path):
+    method = METHODS.get(method_path)
+    if method is not None and method.default_fields:
+        return method.default_fields
+    res = RESOURCES.get(method_path)
+    if res is None:
+        return "id"
+    primary = [name for name, f in res.fields.items() if f.primary]
+    return "id" if "id" in res.fields else (primary[0] if primary else "")
+
+
+def compile_selector(method_path, text, nested=False, only_primary=False, resource=None):
+    """Check a selector against a method's fields and turn it into a tree:
+    {name: subtree or None}. Unknown names, brackets on plain fields and secondary fields
+    where only primary ones are allowed are refused with the error of CONVENTIONS.md."""
+    res = resource or RESOURCES.get(method_path)
+    if res is None:
+        raise ApiError("method_not_found", f"Method {method_path} has no fields.", status=500)
+    tree = {}
+    for name, sub in parse(text).items():
+        f = res.fields.get(name)
+        if f is None:
+            raise field_error("field_not_found", name, method_path,
+                              f"Field {name} does not exist in {method_path}.")
+        if f.secondary and (nested or only_primary):
+            raise field_error("field_invalid", name, method_path,
+                              f"Field {name} of {method_path} is secondary and is not allowed here.")
+        if f.ref is None:
+            if sub is not None:
+                raise field_error("field_invalid", name, method_path,
+                                  f"Field {name} of {method_path} does not take subfields.")
+            tree[name] = None
+        else:
+            sub_text = sub if sub is not None else default_selector(f.ref)
+            tree[name] = compile_selector(f.ref, sub_text, nested=True)
+    return tree
+
+
+def project(method_path, obj, tree, call):
+    """The selected fields of one object (None stays None)."""
+    if obj is None:
+        return None
+    res = RESOURCES[method_path]
+    out = {}
+    for name, sub in tree.items():
+        f = res.fields[name]
+        value = f.get(obj, call)
+        if f.ref is not None and sub is not None:
+            value = project_many(f.ref, value, sub, call)
+        out[name] = value
+    return out
+
+
+def project_many(method_path, value, tree, call):
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: project(method_path, v, tree, call) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [project(method_path, v, tree, call) for v in value]
+    return project(method_path, value, tree, call)

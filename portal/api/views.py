@@ -1,0 +1,140 @@
+"""The `services/<module>/<method>` dispatcher: auth, parameters, selectors, formats, errors."""
+from flask import Blueprint, current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..auth.models import User
+from ..database import set_write_intent
+from ..extensions import csrf, db
+from . import formats, oauth, params as params_mod, selectors
+from .errors import ApiError, method_forbidden, param_forbidden, param_invalid
+from .registry import METHODS
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+
+
+class Call:
+    """What a method function gets: typed params, the caller, and the selected fields."""
+
+    def __init__(self, method, params, consumer, token, user, fields):
+        self.method, self.params = method, params
+        self.consumer, self.token, self.user = consumer, token, user
+        self.fields = fields  # compiled selector tree, or None
+
+    @property
+    def scopes(self):
+        if self.token is not None:
+            return set(self.token.scope_list)
+        # administrative consumers acting as a user have every scope
+        return {"*"} if self.user is not None else set()
+
+    def has_scope(self, scope):
+        return "*" in self.scopes or scope in self.scopes
+
+    def project(self, obj, resource=None, tree=None):
+        """Apply the selected fields (or `tree`) to an object, a list or a dict of them."""
+        res = resource or self.method.resource
+        return selectors.project_many(res.method, obj, tree if tree is not None else self.fields, self)
+
+    def load_options(self, resource=None):
+        res = resource or self.method.resource
+        return res.load_options(self.fields)
+
+
+def is_secure():
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return request.is_secure or forwarded == "https"
+
+
+def raw_params():
+    merged = {}
+    for source in (request.args, request.form):
+        for key in source.keys():
+            merged[key] = source.get(key)
+    return merged
+
+
+def authenticate(method, raw):
+    """(consumer, token, user) for this call, enforcing the method's auth options."""
+    consumer = token = user = None
+    if method.ssl and current_app.config["PORTAL_REQUIRE_SSL"] and not is_secure():
+        raise method_forbidden("secure_required", "This method requires SSL (https).")
+    req = oauth.signed_request()
+    if method.consumer != "ignored" and oauth.has_oauth(req):
+        consumer, token = oauth.verify(req)
+    if method.consumer == "required" and consumer is None:
+        raise method_forbidden("consumer_missing", "This method requires a consumer key (OAuth signed request).", status=401)
+    if method.administrative and not (consumer and consumer.administrative):
+        raise method_forbidden("trusted_required", "This method is for administrative consumers only.")
+    if token is not None and method.token != "ignored":
+        user = token.user
+    as_user = raw.get("as_user_id")
+    if as_user is not None and method.token != "ignored":
+        if not (consumer and consumer.administrative):
+            raise param_forbidden("as_user_id", "impersonate_required",
+                                  "Only administrative consumers may act as another user.")
+        user = db.session.get(User, int(as_user)) if as_user.isdigit() else None
+        if user is None:
+            raise param_invalid("as_user_id", "no such user")
+        token = None
+    if method.token == "required" and user is None:
+        raise method_forbidden("user_missing", "This method requires an access token (a user context).", status=401)
+    if method.scopes and token is not None:
+        missing = [s for s in method.scopes if s not in token.scope_list]
+        if missing:
+            raise method_forbidden("scope_missing", "The token lacks the scopes this method requires: "
+                                   + ", ".join(missing) + ".", missing_scopes=missing)
+    return consumer, token, user
+
+
+@bp.route("/services/<path:path>", methods=["GET", "POST", "OPTIONS"])
+def dispatch(path):
+    """Answer one services/* method call."""
+    if request.method == "OPTIONS":
+        return formats.render(None), 200
+    fmt, callback = request.values.get("format", "json"), request.values.get("callback")
+    try:
+        formats.check(fmt, callback)
+    except ApiError as error:
+        fmt = "json"
+        return formats.render(error.body(), error.status)
+    method = METHODS.get("services/" + path.strip("/"))
+    if method is None:
+        return formats.render({"message": f"Method services/{path} does not exist."}, 404, fmt, callback)
+    try:
+        raw = raw_params()
+        consumer, token, user = authenticate(method, raw)
+        g.api_user = user
+        values = params_mod.parse(method, raw)
+        tree = None
+        if method.has_fields:
+            selector = values.get("fields") or method.default_fields or ""
+            tree = selectors.compile_selector(method.path, selector, only_primary=method.only_primary,
+                                              resource=method.resource)
+        call = Call(method, values, consumer, token, user, tree)
+        set_write_intent(method.writes)
+        if method.writes:
+            db.session.commit()  # start the method's own (write) transaction
+        result = method.func(call)
+        if method.has_fields and method.result != "raw":
+            result = call.project(result)
+        if method.writes:
+            db.session.commit()
+        return formats.render(result, 200, fmt, callback)
+    except ApiError as error:
+        db.session.rollback()
+        return formats.render(error.body(), error.status, fmt, callback)
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Database error in %s", method.path)
+        return formats.render({"message": "The request could not be completed; please try again.",
+                               "error": "internal_error"}, 503, fmt, callback)
+
+
+@bp.after_app_request
+def _cors(response):
+    if request.path.startswith("/services/"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    return response
