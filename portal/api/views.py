@@ -4,6 +4,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.models import User
 from ..database import set_write_intent
+from ..errors import ServiceError
 from ..extensions import csrf, db
 from . import formats, oauth, params as params_mod, selectors
 from .errors import ApiError, method_forbidden, param_forbidden, param_invalid
@@ -121,8 +122,10 @@ def dispatch(path):
         if method.writes:
             db.session.commit()
         return formats.render(result, 200, fmt, callback)
-    except ApiError as error:
+    except (ApiError, ServiceError) as error:
         db.session.rollback()
+        if isinstance(error, ServiceError):
+            error = error.to_api()
         return formats.render(error.body(), error.status, fmt, callback)
     except SQLAlchemyError:
         db.session.rollback()
