@@ -1,0 +1,187 @@
+"""Exam registration: lookups, visibility, admission conditions, and the grades contract.
+
+State changes live in `registration.py` (seats), `rounds.py` (micro-round draws) and
+`manage.py` (staff editing); this module holds the read side they share.
+"""
+from sqlalchemy.orm import selectinload
+
+from ..errors import ServiceError
+from ..extensions import db
+from ..langdict import ld
+from ..university.models import ClassGroup, CourseEdition, CourseUnit, group_participants
+from .models import (VISIBLE_STATUSES, Exam, ExamGroup, ExamRegistration, ExaminationSession, ExamSlot,
+                     exam_group_examiners)
+
+
+# --- the contract with portal.grades ----------------------------------------------------------
+
+def examiner_student_ids(examiner_user_id, examrep_id):
+    """User ids of students registered in exam groups that `examiner_user_id` examines, of the
+    exams linked to exam report `examrep_id`."""
+    rows = db.session.execute(
+        db.select(ExamRegistration.user_id)
+        .join(ExamSlot, ExamSlot.id == ExamRegistration.slot_id)
+        .join(ExamGroup, ExamGroup.id == ExamSlot.group_id)
+        .join(Exam, Exam.id == ExamGroup.exam_id)
+        .join(exam_group_examiners, exam_group_examiners.c.group_id == ExamGroup.id)
+        .where(Exam.examrep_id == int(examrep_id),
+               exam_group_examiners.c.user_id == int(examiner_user_id)))
+    return {row[0] for row in rows}
+
+
+def _best_grade(user_id, examrep_id):
+    from ..grades import services as grades  # lazily: the packages stay independent
+    return grades.student_best_grade(user_id, examrep_id)
+
+
+# --- lookups ----------------------------------------------------------------------------------
+
+def not_found(what, param, method=None, message=None):
+    return ServiceError("object_not_found", message or f"{what} not found.", status=400,
+                        user_message=ld("Nie znaleziono obiektu.", "Object not found."),
+                        param_name=param, **({"method_name": method} if method else {}))
+
+
+def _int(value):
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
+def get_session(session_id, param="id", method=None):
+    session = db.session.get(ExaminationSession, _int(session_id)) if _int(session_id) is not None else None
+    if session is None:
+        raise not_found("Examination session", param, method)
+    return session
+
+
+def get_exam(exam_id, param="id", method=None):
+    exam = db.session.get(Exam, _int(exam_id)) if _int(exam_id) is not None else None
+    if exam is None:
+        raise not_found("Exam", param, method)
+    return exam
+
+
+def get_group(exam, number, param="group_number", method=None):
+    group = next((g for g in exam.groups if str(g.number) == str(number)), None)
+    if group is None:
+        raise not_found("Exam group", param, method)
+    return group
+
+
+def get_slot(group, number, param="slot_number", method=None):
+    slot = next((s for s in group.slots if str(s.number) == str(number)), None)
+    if slot is None:
+        raise not_found("Slot", param, method)
+    return slot
+
+
+def can_view_session(session, user, trusted=False):
+    """Sessions in preparation (and archived ones) are shown to staff only."""
+    if session.status in VISIBLE_STATUSES or trusted:
+        return True
+    return user is not None and (user.is_admin or any(e.can_see_attendees(user) for e in session.exams))
+
+
+def check_session_visible(session, user, trusted=False, param="id", method=None):
+    if not can_view_session(session, user, trusted):
+        raise not_found("Examination session", param, method)
+    return session
+
+
+def visible_exam(exam_id, user, trusted=False, param="id", method=None):
+    exam = get_exam(exam_id, param, method)
+    check_session_visible(exam.session, user, trusted, param, method)
+    return exam
+
+
+def edition_student_ids(exam):
+    """Students attending the exam's course edition (any of its class groups)."""
+    rows = db.session.execute(
+        db.select(group_participants.c.user_id).distinct()
+        .join(ClassGroup, ClassGroup.id == group_participants.c.group_id)
+        .join(CourseUnit, CourseUnit.id == ClassGroup.unit_id)
+        .join(CourseEdition, CourseEdition.id == CourseUnit.edition_id)
+        .where(CourseEdition.course_id == exam.course_id, CourseEdition.term_id == exam.term_id))
+    return {row[0] for row in rows}
+
+
+def attends_course(exam, user_id):
+    return user_id in edition_student_ids(exam)
+
+
+def student_exams(user, include_hidden=False):
+    """Exams of the courses the student attends, plus any they are registered for."""
+    editions = db.select(CourseEdition.course_id, CourseEdition.term_id).join(
+        CourseUnit, CourseUnit.edition_id == CourseEdition.id).join(
+        ClassGroup, ClassGroup.unit_id == CourseUnit.id).join(
+        group_participants, group_participants.c.group_id == ClassGroup.id).where(
+        group_participants.c.user_id == user.id)
+    pairs = {(c, t) for c, t in db.session.execute(editions)}
+    registered = {r.exam_id for r in db.session.scalars(
+        db.select(ExamRegistration).filter_by(user_id=user.id))}
+    query = db.select(Exam).join(ExaminationSession).options(selectinload(Exam.session))
+    if not include_hidden:
+        query = query.where(ExaminationSession.status.in_(VISIBLE_STATUSES))
+    exams = [e for e in db.session.scalars(query.order_by(Exam.id))
+             if (e.course_id, e.term_id) in pairs or e.id in registered]
+    return exams
+
+
+def staff_exams(user):
+    """Exams the person examines, coordinates or (administrators) all of them."""
+    exams = db.session.scalars(db.select(Exam).order_by(Exam.id)).all()
+    return [e for e in exams if e.can_see_attendees(user)]
+
+
+def registration_of(exam, user_id):
+    return db.session.scalar(db.select(ExamRegistration).filter_by(exam_id=exam.id, user_id=user_id))
+
+
+def registrations_of(user):
+    return db.session.scalars(db.select(ExamRegistration).filter_by(user_id=user.id)
+                              .order_by(ExamRegistration.id)).all()
+
+
+def group_attendees(group):
+    return [r.user for s in group.slots for r in s.registrations]
+
+
+# --- admission ----------------------------------------------------------------------------------
+
+def failed_conditions(exam, user_id):
+    """Exam report ids whose condition the student does not meet (empty: admitted)."""
+    failed = []
+    for cond in exam.conditions:
+        try:
+            best = _best_grade(user_id, cond.examrep_id)
+        except (ImportError, AttributeError):
+            best = None  # no exam reports yet: nobody meets the condition
+        if best is None or not best.passes:
+            failed.append(cond.examrep_id)
+        elif cond.grade_value is not None and best.order_key < cond.grade_value.order_key:
+            failed.append(cond.examrep_id)
+    return failed
+
+
+def check_admitted(exam, user_id):
+    failed = failed_conditions(exam, user_id)
+    if failed:
+        ids = ", ".join(str(i) for i in failed)
+        raise ServiceError("object_invalid", f"The student does not meet the admission conditions "
+                           f"(exam reports {ids}).", reason="not_admitted",
+                           user_message=ld(f"Brak dopuszczenia do egzaminu: niespełniony warunek "
+                                           f"(protokół {ids}).",
+                                           f"You are not admitted to this exam: condition not met "
+                                           f"(exam report {ids})."), examrep_ids=[str(i) for i in failed])
+
+
+def admission_lists(exam):
+    """(admitted user ids, {user id: [failed exam report ids]}) over the course's students."""
+    admitted, unadmitted = [], {}
+    for user_id in sorted(edition_student_ids(exam)):
+        failed = failed_conditions(exam, user_id)
+        if failed:
+            unadmitted[user_id] = failed
+        else:
+            admitted.append(user_id)
+    return admitted, unadmitted
