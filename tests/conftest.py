@@ -206,7 +206,7 @@ def browser_login(page, base_url, login, password="demo"):
     page.goto(base_url + "/login")
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("[data-testid=login-submit]")
     page.wait_for_url(lambda url: "/login" not in url)
 
 
