@@ -1,0 +1,89 @@
+"""Who may read and write which grades of an exam report.
+
+- the course coordinator: every grade of every report of the edition;
+- a lecturer: in a course-unit report, the participants of the unit's groups they teach
+  (write); in a general report they may only read their groups' participants;
+- an examiner: the attendees of their exam groups (from the exams module).
+"""
+from dataclasses import dataclass, field
+
+READ, WRITE = "read", "write"
+
+
+@dataclass
+class Access:
+    """One reason a person reaches grades of a report (one row of examrep_session_access)."""
+    cause: str                      # coordinator, lecturer, examiner
+    groups: list = field(default_factory=list)   # ClassGroups when limited to groups
+    student_ids: set = field(default_factory=set)
+    unassigned: bool = False
+    everyone: bool = False
+
+    def covers(self, student_id):
+        return self.everyone or student_id in self.student_ids
+
+
+def examiner_student_ids(user_id, report_id):
+    """Students the examiner grades in this report, as the exams module knows them."""
+    try:
+        from ..exams.services import examiner_student_ids as from_exams
+    except ImportError:
+        return set()
+    try:
+        return set(from_exams(user_id, report_id) or ())
+    except Exception:  # noqa: BLE001  (a missing table or half-built module must not break grading)
+        return set()
+
+
+def accesses(user, report, kind=READ):
+    """Every way `user` reaches the grades of `report` for reading or writing."""
+    if user is None or not getattr(user, "is_authenticated", True):
+        return []
+    found = []
+    if report.edition.is_coordinator(user):
+        found.append(Access("coordinator", everyone=True, unassigned=True))
+    if kind == READ or not report.is_general:
+        groups = [g for g in report.groups() if g.is_lecturer(user)]
+        if groups:
+            ids = {u.id for g in groups for u in g.participants}
+            found.append(Access("lecturer", groups=groups, student_ids=ids))
+    exam_ids = examiner_student_ids(user.id, report.id)
+    if exam_ids:
+        found.append(Access("examiner", student_ids=exam_ids))
+    return found
+
+
+def reachable_ids(user, report, kind=READ):
+    """None = every student of the report; otherwise the set of ids `user` reaches."""
+    found = accesses(user, report, kind)
+    if any(a.everyone for a in found):
+        return None
+    ids = set()
+    for a in found:
+        ids |= a.student_ids
+    return ids
+
+
+def can(user, report, student_id, kind=READ):
+    if kind == READ and user is not None and getattr(user, "id", None) == student_id:
+        return True
+    return any(a.covers(student_id) for a in accesses(user, report, kind))
+
+
+def is_grader(user, report):
+    return bool(accesses(user, report, READ))
+
+
+def visible_students(user, report, kind=READ):
+    """The report's students `user` reaches, by name."""
+    ids = reachable_ids(user, report, kind)
+    students = report.students()
+    if ids is None:
+        return students
+    known = {s.id for s in students}
+    extra = ids - known  # examiners' attendees need not sit in a class group
+    if extra:
+        from ..auth.models import User
+        from ..extensions import db
+        students = students + list(db.session.scalars(db.select(User).where(User.id.in_(extra))))
+    return [s for s in students if s.id in ids]
