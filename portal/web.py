@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import clock
 from .database import set_write_intent
+from .errors import ServiceError
 from .langdict import pick
 
 
@@ -70,6 +71,16 @@ def init_app(app):
         body = render_template("errors/error.html", code=exc.code,
                                title=titles.get(exc.code, exc.name), message=exc.description)
         return body, exc.code
+
+    @app.errorhandler(ServiceError)
+    def _service_error(exc):
+        """A broken business rule that a view did not turn into a form message itself."""
+        from .extensions import db
+        db.session.rollback()
+        if request.headers.get("HX-Request"):
+            return render_template("errors/_message.html", message=str(exc)), exc.status
+        return render_template("errors/error.html", code=exc.status, title=_l("Not possible"),
+                               message=str(exc)), exc.status
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
