@@ -1,0 +1,34 @@
+"""Factories for attendance lists and entries."""
+from datetime import datetime
+
+from portal import clock
+from portal.attendance.models import AttendanceEntry, AttendanceList
+from portal.extensions import db
+
+from .factories import FactoryBase, at, in_app_context
+
+
+class AttendanceFactory(FactoryBase):
+    @in_app_context
+    def list(self, group, owner, date=None, mode="intramural"):
+        return self._save(AttendanceList(group_id=group.id, owner_id=owner.id, date=date or at(-1, 10),
+                                         mode=mode, created_at=clock.now()))
+
+    @in_app_context
+    def entry(self, lst, student, mode="intramural", comment=None):
+        return self._save(AttendanceEntry(list_id=lst.id, student_id=student.id, mode=mode, comment=comment,
+                                          updated_at=clock.now()))
+
+    @in_app_context
+    def entries(self, list_id):
+        """{student_id: (mode, comment)} as stored."""
+        return {e.student_id: (e.mode, e.comment) for e in db.session.scalars(
+            db.select(AttendanceEntry).filter_by(list_id=list_id))}
+
+    @in_app_context
+    def lists(self, group):
+        return list(db.session.scalars(db.select(AttendanceList).filter_by(group_id=group.id)
+                                       .order_by(AttendanceList.date)))
+
+
+__all__ = ["AttendanceFactory", "datetime"]
