@@ -1,6 +1,4 @@
 """Factories for attendance lists and entries."""
-from datetime import datetime
-
 from portal import clock
 from portal.attendance.models import AttendanceEntry, AttendanceList
 from portal.extensions import db
@@ -30,5 +28,3 @@ class AttendanceFactory(FactoryBase):
         return list(db.session.scalars(db.select(AttendanceList).filter_by(group_id=group.id)
                                        .order_by(AttendanceList.date)))
 
-
-__all__ = ["AttendanceFactory", "datetime"]

@@ -1,5 +1,14 @@
-"""attendance (to be built)."""
+"""Attendance lists: lecturers tick who came, students see their own record, services/attendance."""
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app):
-    pass
+    from ..demo import register_seed
+    from ..web import register_nav
+    from . import demo, reports, routes  # noqa: F401  (reports adds its views to the blueprint)
+
+    app.register_blueprint(routes.bp)
+    register_nav(app, "attendance.index", _l("Attendance"),
+                 lambda user: bool(user.is_staff or user.is_student),
+                 _l("Attendance lists of your classes, and your own attendance."))
+    register_seed(app, 70, demo.seed)

@@ -104,3 +104,11 @@ def student_summary(group, student):
         if mode in summary.counts:
             summary.counts[mode] += 1
     return summary
+
+
+def fill_counts(group):
+    """{list id: how many students are marked on it}."""
+    return dict(db.session.execute(
+        db.select(AttendanceEntry.list_id, db.func.count(AttendanceEntry.id)).join(AttendanceList)
+        .where(AttendanceList.group_id == group.id, AttendanceEntry.mode.is_not(None))
+        .group_by(AttendanceEntry.list_id)).all())

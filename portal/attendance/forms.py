@@ -1,0 +1,23 @@
+"""Forms of the attendance pages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+
+LIST_MODE_CHOICES = [SelectChoice("intramural", _l("In person")), SelectChoice("remote", _l("Remote")),
+                     SelectChoice("hybrid", _l("Hybrid"))]
+
+
+class CreateListForm(FlaskForm):
+    date = DateTimeLocalField(_l("Date and time of the meeting"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                              validators=[DataRequired()])
+    mode = SelectField(_l("Mode"), choices=LIST_MODE_CHOICES, default="intramural")
+
+
+class FromTimetableForm(FlaskForm):
+    mode = SelectField(_l("Mode of the meetings"), choices=LIST_MODE_CHOICES, default="intramural")
+
+
+class ModeForm(FlaskForm):
+    mode = SelectField(_l("Mode"), choices=LIST_MODE_CHOICES)
