@@ -1,0 +1,260 @@
+"""services/exams: the objects (resources) and the read methods; batch methods in api_admin.py."""
+from flask import request
+
+from ..api.errors import field_error, object_forbidden
+from ..api.registry import F, P, attr, datetime_attr, id_attr, method, module, ref, resource
+from ..extensions import db
+from ..langdict import pick  # noqa: F401
+from . import services as svc
+from .models import ExaminationSession
+
+module("services/exams", "Exams", "Registration for course exams.",
+       "This module contains methods that return information on exams, exams' registrations, "
+       "exams' groups.", beta=True)
+
+
+def trusted(call):
+    return call.consumer is not None and call.consumer.administrative
+
+
+def _explicit(name):
+    """Did the caller name this field in `fields` (rather than get it from a default)?"""
+    return name in (request.values.get("fields") or "")
+
+
+def attendee_access(group, call):
+    """None when allowed, else the object_forbidden reason."""
+    user = call.user
+    if trusted(call) or (user is not None and (user.is_admin or group.exam.is_coordinator(user)
+                                               or group.is_examiner(user))):
+        return None
+    if user is not None and group.exam.is_examiner(user):
+        return "coordinator_only"
+    return "examiner_only"
+
+
+def _forbidden(reason):
+    texts = {"coordinator_only": "Only the coordinator has access to all exam attendees.",
+             "examiner_only": "Only an examiner or the coordinator has access to attendees."}
+    return object_forbidden(reason, texts[reason])
+
+
+def _attendees_or_refuse(group, call, value):
+    reason = attendee_access(group, call)
+    if reason is None:
+        return value()
+    if _explicit("attendees"):
+        raise _forbidden(reason)
+    return None
+
+
+def _secret_list(name, compute):
+    def get(exam, call):
+        user = call.user
+        if not (trusted(call) or (user is not None and exam.can_see_attendees(user))):
+            raise field_error("field_forbidden", name, "services/exams/exam",
+                              f"Field {name} requires an administrative consumer key.",
+                              reason="trusted_required")
+        return compute(exam)
+    return F(get, primary=False)
+
+
+def _examiners(group, call):
+    user = call.user
+    if group.exam.examiners_visible or trusted(call) or (user is not None and group.exam.can_see_attendees(user)):
+        return list(group.examiners)
+    return None
+
+
+def _grades_model(name):
+    from ..grades import models  # lazily: the packages stay independent
+    return getattr(models, name)
+
+
+def _examrep_session(exam, call):
+    if exam.examrep_id is None:
+        return None
+    report = db.session.get(_grades_model("ExamReport"), exam.examrep_id)
+    if report is None:
+        return None
+    return report.session(exam.examrep_session_number or 1)
+
+
+def _grade_value(cond, call):
+    v = cond.grade_value
+    if v is None:
+        return None
+    return {"symbol": v.symbol, "passes": v.passes, "name": v.name, "order_key": v.order_key,
+            "decimal_value": None if v.decimal_value is None else str(v.decimal_value)}
+
+
+CONDITION = resource("services/exams/condition", {
+    "examrep": ref(lambda c, call: db.session.get(_grades_model("ExamReport"), c.examrep_id),
+                   "services/examrep/exam"),
+    "grade_value": F(_grade_value),
+})
+
+SLOT = resource("services/exams/slot", {
+    "number": attr("number"),
+    "capacity": attr("capacity"),
+    "attendees_count": F(lambda s, call: len(s.registrations)),
+    "attendees": F(lambda s, call: _attendees_or_refuse(
+        s.group, call, lambda: [str(r.user_id) for r in s.registrations])),
+    "start": datetime_attr("start"),
+    "end": datetime_attr("end"),
+})
+
+GROUP = resource("services/exams/group", {
+    "exam_id": id_attr("exam_id"),
+    "number": attr("number"),
+    "exam_start": datetime_attr("start"),
+    "exam_end": datetime_attr("end"),
+    "capacity": attr("capacity"),
+    "number_of_slots": attr("number_of_slots"),
+    "slots": ref(lambda g, call: list(g.slots), "services/exams/slot"),
+    "examiners": ref(_examiners, "services/users/user"),
+    "room": ref(lambda g, call: g.room, "services/geo/room"),
+    "is_examiner": F(lambda g, call: g.is_examiner(call.user)),
+    "register_until": F(lambda g, call: datetime_attr("register_until").get(g.exam, call)),
+    "unregister_until": F(lambda g, call: datetime_attr("unregister_until").get(g.exam, call)),
+    "registration_start": F(lambda g, call: datetime_attr("registration_start").get(g.exam, call)),
+})
+
+EXAM_GROUP = resource("services/exams/exam_group", {
+    "exam_id": id_attr("exam_id"),
+    "number": attr("number"),
+    "exam_start": datetime_attr("start"),
+    "exam_end": datetime_attr("end"),
+    "attendees": ref(lambda g, call: _attendees_or_refuse(g, call, lambda: svc.group_attendees(g)),
+                     "services/users/user"),
+})
+
+EXAM = resource("services/exams/exam", {
+    "id": id_attr(),
+    "examination_session_id": id_attr("session_id"),
+    "term": ref(lambda e, call: e.term, "services/terms/term"),
+    "course": ref(lambda e, call: e.course, "services/courses/course"),
+    "registration_start": datetime_attr("registration_start"),
+    "registration_end": datetime_attr("registration_end"),
+    "examiners_visible": attr("examiners_visible"),
+    "name": attr("name"),
+    "description": attr("description"),
+    "groups": ref(lambda e, call: list(e.groups), "services/exams/group"),
+    "code": attr("code"),
+    "has_priorities": attr("has_priorities"),
+    "preferences_limit": attr("preferences_limit"),
+    "micro_round_length": attr("micro_round_length"),
+    "micro_break_length": attr("micro_break_length"),
+    "register_until": datetime_attr("register_until"),
+    "unregister_until": datetime_attr("unregister_until"),
+    "exchange_until": datetime_attr("exchange_until"),
+    "examrep_session": ref(_examrep_session, "services/examrep/exam_session"),
+    "students_count": F(lambda e, call: len(svc.edition_student_ids(e))),
+    "admission_conditions": ref(lambda e, call: {str(c.examrep_id): c for c in e.conditions},
+                                "services/exams/condition", primary=False),
+    "admitted_students": _secret_list("admitted_students",
+                                      lambda e: [str(u) for u in svc.admission_lists(e)[0]]),
+    "unadmitted_students": _secret_list("unadmitted_students", lambda e: {
+        str(u): [str(r) for r in reps] for u, reps in svc.admission_lists(e)[1].items()}),
+})
+
+SESSION = resource("services/exams/examination_session", {
+    "id": id_attr(),
+    "name": attr("name"),
+    "description": attr("description"),
+    "status": attr("status"),
+    "exams": ref(lambda s, call: list(s.exams), "services/exams/exam"),
+    "faculty": F(lambda s, call: {"id": s.faculty.id, "name": s.faculty.name}),
+})
+
+EXAM_DEFAULT = ("id|examination_session_id|term|course|registration_start|registration_end|"
+                "examiners_visible|groups|code|has_priorities|preferences_limit")
+SESSION_DEFAULT = "id|status|exams|faculty"
+PUBLIC = dict(consumer="optional", token="optional", beta=True)
+
+
+@method("services/exams/exam", resource=EXAM, default_fields=EXAM_DEFAULT, params=[P("id", required=True, type="id")],
+        errors=("object_not_found",), brief="Get information on a given exam.", **PUBLIC)
+def exam_method(call):
+    return svc.visible_exam(call.params["id"], call.user, trusted(call), "id", call.method.path)
+
+
+@method("services/exams/exams", resource=EXAM, default_fields=EXAM_DEFAULT, result="dict",
+        params=[P("ids", required=True, type="ids")], consumer="optional", token="ignored", ssl=True, beta=True,
+        brief="Get information on given exams.")
+def exams_method(call):
+    out = {}
+    for exam_id in call.params["ids"]:
+        exam = db.session.get(svc.Exam, int(exam_id)) if exam_id.isdigit() and len(exam_id) < 12 else None
+        out[exam_id] = exam if exam is not None and svc.can_view_session(exam.session, None, trusted(call)) else None
+    return out
+
+
+@method("services/exams/condition", resource=CONDITION, default_fields="examrep|grade_value",
+        params=[P("exam_id", required=True, type="id"), P("examrep_id", required=True, type="id")],
+        errors=("object_not_found",), brief="Get information on a admission condition.", **PUBLIC)
+def condition_method(call):
+    exam = svc.visible_exam(call.params["exam_id"], call.user, trusted(call), "exam_id", call.method.path)
+    cond = next((c for c in exam.conditions if str(c.examrep_id) == call.params["examrep_id"]), None)
+    if cond is None:
+        raise svc.not_found("Condition", "examrep_id", call.method.path)
+    return cond
+
+
+def _group(call):
+    exam = svc.visible_exam(call.params["exam_id"], call.user, trusted(call), "exam_id", call.method.path)
+    return svc.get_group(exam, call.params["group_number"], "group_number", call.method.path)
+
+
+GROUP_PARAMS = [P("exam_id", required=True, type="id"), P("group_number", required=True, type="id")]
+GROUP_ERRORS = ("object_forbidden", "object_not_found")
+
+
+@method("services/exams/group", resource=GROUP, params=GROUP_PARAMS, errors=GROUP_ERRORS,
+        default_fields="exam_id|number|exam_start|exam_end|capacity|number_of_slots|slots|examiners",
+        brief="Get information on a given exam group.", **PUBLIC)
+def group_method(call):
+    return _group(call)
+
+
+@method("services/exams/exam_group", resource=EXAM_GROUP, params=GROUP_PARAMS, errors=GROUP_ERRORS,
+        default_fields="exam_id|number|exam_start|exam_end", brief="Get information on a given exam group.",
+        **PUBLIC)
+def exam_group_method(call):
+    return _group(call)
+
+
+@method("services/exams/slot", resource=SLOT, default_fields="number|capacity|attendees_count|attendees",
+        params=GROUP_PARAMS + [P("slot_number", required=True, type="id")], errors=("object_not_found",),
+        brief="Get information on a given slot.", **PUBLIC)
+def slot_method(call):
+    return svc.get_slot(_group(call), call.params["slot_number"], "slot_number", call.method.path)
+
+
+@method("services/exams/examination_session", resource=SESSION, default_fields=SESSION_DEFAULT,
+        params=[P("id", required=True, type="id")], errors=("object_not_found",),
+        brief="Get information on a given examination session.", **PUBLIC)
+def session_method(call):
+    session = svc.get_session(call.params["id"], "id", call.method.path)
+    return svc.check_session_visible(session, call.user, trusted(call), "id", call.method.path)
+
+
+@method("services/exams/examination_sessions", resource=SESSION, default_fields=SESSION_DEFAULT, result="dict",
+        params=[P("ids", required=True, type="ids")], brief="Get information on given examination sessions.",
+        **PUBLIC)
+def sessions_method(call):
+    out = {}
+    for session_id in call.params["ids"]:
+        s = db.session.get(ExaminationSession, int(session_id)) if session_id.isdigit() and len(session_id) < 12 else None
+        out[session_id] = s if s is not None and svc.can_view_session(s, call.user, trusted(call)) else None
+    return out
+
+
+@method("services/exams/student_exams", resource=EXAM, default_fields=EXAM_DEFAULT, result="list",
+        only_primary=True, consumer="required", token="required", scopes=("studies",), ssl=True, beta=True,
+        brief="Get list of student exams.")
+def student_exams_method(call):
+    return svc.student_exams(call.user)
+
+
+from . import api_admin  # noqa: E402,F401  (the administrative and search methods)

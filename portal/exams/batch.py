@@ -1,0 +1,104 @@
+"""Staff batch operations: many students registered or unregistered in one request.
+
+They go through `registration.place` / `registration.leave`, so capacity, one seat per exam,
+course attendance and admission conditions hold exactly as for a student's own click. Staff
+act outside the students' registration windows (that is what they are for). Each student is
+decided in a savepoint of their own: one refusal never undoes the others.
+"""
+from ..auth.models import User
+from ..errors import ServiceError
+from ..extensions import db
+from ..langdict import ld
+from .registration import leave, place
+from .services import get_group, get_slot
+
+
+def _invalid(param, detail):
+    return ServiceError("param_invalid", f"Invalid value of the {param} parameter: {detail}",
+                        user_message=ld("Nieprawidłowa wartość.", "Invalid value."), param_name=param)
+
+
+def parse_values(exam, values, param="values"):
+    """Check `{group number: {slot number: [user ids]}}` and resolve it to [(slot, [ids])]."""
+    if not isinstance(values, dict):
+        raise _invalid(param, "a JSON dictionary of group numbers is required")
+    plan = []
+    for group_number, slots in values.items():
+        if not isinstance(slots, dict):
+            raise _invalid(param, f"group {group_number}: a dictionary of slot numbers is required")
+        group = get_group(exam, group_number, param)
+        for slot_number, user_ids in slots.items():
+            if not isinstance(user_ids, list) or not all(
+                    isinstance(u, int) and not isinstance(u, bool) or isinstance(u, str) and u.isdigit()
+                    and len(u) < 12 for u in user_ids):
+                raise _invalid(param, f"group {group_number}, slot {slot_number}: a list of user IDs is required")
+            plan.append((group_number, slot_number, get_slot(group, slot_number, param), [str(u) for u in user_ids]))
+    return plan
+
+
+def _user(user_id):
+    return db.session.get(User, int(user_id))
+
+
+def register_one(exam, slot, user):
+    """One student's outcome: success, w_already_registered, e_already_registered, e_not_permitted."""
+    if user is None:
+        return "e_not_permitted"
+    try:
+        with db.session.begin_nested():
+            place(exam, user, slot, check_window=False, allow_switch=False)
+        return "success"
+    except ServiceError as err:
+        if err.reason == "already_registered":
+            return "w_already_registered"
+        if err.reason == "registered_elsewhere":
+            return "e_already_registered"
+        return "e_not_permitted"
+
+
+def unregister_one(exam, slot, user):
+    """success or w_already_not_registered."""
+    if user is None:
+        return "w_already_not_registered"
+    try:
+        with db.session.begin_nested():
+            leave(exam, user, check_window=False, slot=slot)
+        return "success"
+    except ServiceError:
+        return "w_already_not_registered"
+
+
+def batch_register(exam, values, param="values"):
+    result = {}
+    for group_number, slot_number, slot, user_ids in parse_values(exam, values, param):
+        out = result.setdefault(str(group_number), {}).setdefault(str(slot_number), {})
+        for user_id in user_ids:
+            out[user_id] = register_one(exam, slot, _user(user_id))
+    return result
+
+
+def batch_unregister(exam, values, param="values"):
+    result = {}
+    for _group, _slot, slot, user_ids in parse_values(exam, values, param):
+        for user_id in user_ids:
+            result[user_id] = unregister_one(exam, slot, _user(user_id))
+    return result
+
+
+def batch_registration(exam, unregister, register):
+    """First the unregistrations, then the registrations; both checked before anything changes."""
+    parse_values(exam, unregister, "unregister")
+    parse_values(exam, register, "register")
+    return {"unregister": batch_unregister(exam, unregister, "unregister"),
+            "register": batch_register(exam, register, "register")}
+
+
+def register_student_numbers(exam, slot, text):
+    """The portal's paste box: [(student number, user or None, status)] in the order pasted."""
+    numbers = [n for n in text.replace(",", " ").replace(";", " ").split() if n]
+    outcome = []
+    for number in dict.fromkeys(numbers):
+        user = db.session.scalar(db.select(User).filter_by(student_number=number[:32]))
+        status = register_one(exam, slot, user) if user is not None else "unknown_student"
+        outcome.append((number, user, status))
+    return outcome
