@@ -1,4 +1,5 @@
 """OAuth 1.0a consumers, tokens and used nonces: in the database, shared by every worker."""
+import hmac
 import secrets
 
 from .. import clock
@@ -63,6 +64,19 @@ class Token(db.Model):
 
     def get_oauth_token_secret(self):
         return self.secret
+
+    # Authlib's TemporaryCredentialMixin (request tokens)
+    def get_client_id(self):
+        return self.consumer.key
+
+    def get_redirect_uri(self):
+        return self.callback
+
+    def get_user_id(self):
+        return self.user_id
+
+    def check_verifier(self, verifier):
+        return bool(self.verifier) and hmac.compare_digest(self.verifier.encode(), str(verifier).encode())
 
 
 class Nonce(db.Model):

@@ -1,32 +1,89 @@
 """Verifying OAuth 1.0a signed requests (Authlib does the signature work)."""
 import random
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from authlib.oauth1.errors import OAuth1Error
+from authlib.oauth1.errors import InvalidRequestError, OAuth1Error
 from authlib.oauth1.rfc5849.base_server import BaseServer
 from authlib.oauth1.rfc5849.wrapper import OAuth1Request
 from flask import current_app, request
 from sqlalchemy.exc import IntegrityError
 
+from .. import clock
 from ..database import set_write_intent
 from ..extensions import db
 from .errors import oauth_failure
 from .models import Consumer, Nonce, Token
 
+SIGNATURE_METHODS = ["HMAC-SHA1", "PLAINTEXT"]
+
+
+class SignedRequest(OAuth1Request):
+    """Authlib's request, minus its "https or loopback only" rule: whether a method needs
+    TLS is the method's own `ssl` option (PORTAL_REQUIRE_SSL), checked by the dispatcher."""
+
+    def __init__(self, method, uri, body=None, headers=None):
+        parts = urlsplit(uri)
+        super().__init__(method, urlunsplit(("https",) + tuple(parts[1:])), body, headers)
+        self.uri = uri  # the signature base string uses the scheme the client saw
+
+
+def is_secure():
+    """HTTPS, directly or behind a TLS-terminating proxy that says so."""
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return request.is_secure or forwarded == "https"
+
+
+def signed_request():
+    """The request as Authlib sees it (OAuth parameters from header, query or body).
+
+    Raises a 401 ApiError when the OAuth parameters cannot even be parsed."""
+    body = None
+    if request.mimetype == "application/x-www-form-urlencoded":
+        body = urlencode(list(request.form.items(multi=True)))
+    # Clients send |, [ and ] raw; Authlib insists on a strictly encoded query, and the
+    # signature base string is built from decoded values anyway: re-encode them.
+    url = request.base_url
+    if is_secure() and url.startswith("http:"):
+        url = "https:" + url[5:]
+    if request.args:
+        url += "?" + urlencode(list(request.args.items(multi=True)))
+    try:
+        return SignedRequest(request.method, url, body, dict(request.headers))
+    except OAuth1Error as error:
+        raise oauth_failure(f"OAuth error: {error.error}. {error.description or ''}".strip()) from None
+    except ValueError:
+        raise oauth_failure("Malformed Authorization header.") from None
+
+
+def has_oauth(req):
+    return bool(req.client_id)
+
 
 class Verifier(BaseServer):
-    SUPPORTED_SIGNATURE_METHODS = ["HMAC-SHA1", "PLAINTEXT"]
+    SUPPORTED_SIGNATURE_METHODS = SIGNATURE_METHODS
 
     def get_client_by_id(self, client_id):
         return db.session.scalar(db.select(Consumer).filter_by(key=client_id))
+
+    def validate_timestamp_and_nonce(self, req):
+        """Authlib's check, plus: a timestamp is ASCII digits and not from the future."""
+        timestamp = req.oauth_params.get("oauth_timestamp")
+        if timestamp and (not timestamp.isascii() or not timestamp.isdecimal() or len(timestamp) > 12):
+            raise InvalidRequestError('Invalid "oauth_timestamp" value')
+        if timestamp and int(timestamp) - time.time() > self.EXPIRY_TIME:
+            raise InvalidRequestError('Invalid "oauth_timestamp" value (in the future)')
+        nonce = req.oauth_params.get("oauth_nonce")
+        if nonce and len(nonce) > 100:
+            raise InvalidRequestError('Invalid "oauth_nonce" value')
+        super().validate_timestamp_and_nonce(req)
 
     def exists_nonce(self, nonce, req):
         """Record the nonce; True when it was already used (a replay)."""
         set_write_intent(True)
         db.session.commit()
-        db.session.add(Nonce(consumer_key=req.client_id, token=req.token or "", nonce=nonce,
-                             timestamp=int(req.timestamp)))
+        db.session.add(Nonce(consumer_key=req.client_id[:64], token=(req.token or "")[:64],
+                             nonce=nonce, timestamp=int(req.timestamp)))
         try:
             db.session.commit()
         except IntegrityError:
@@ -39,27 +96,28 @@ class Verifier(BaseServer):
         return False
 
 
-def signed_request():
-    """The request as Authlib sees it (OAuth parameters from header, query or body)."""
-    body = request.form.to_dict(flat=True) if request.mimetype == "application/x-www-form-urlencoded" else None
-    # Clients send |, [ and ] raw; Authlib insists on a strictly encoded query, and the
-    # signature base string is built from decoded values anyway: re-encode them.
-    url = request.base_url
-    if request.args:
-        url += "?" + urlencode(list(request.args.items(multi=True)))
-    return OAuth1Request(request.method, url, body, dict(request.headers))
+def new_server(cls=Verifier):
+    server = cls()
+    server.EXPIRY_TIME = current_app.config["OAUTH_TIMESTAMP_WINDOW"]
+    return server
 
 
-def has_oauth(req):
-    return bool(req.client_id)
+def check_timestamp_nonce_signature(server, req):
+    """The common tail of every check: timestamp window, nonce, signature (OAuth1Error)."""
+    server.validate_timestamp_and_nonce(req)
+    server.validate_oauth_signature(req)
+
+
+def request_token_expired(token):
+    ttl = current_app.config.get("OAUTH_REQUEST_TOKEN_TTL", 3600)
+    return (clock.now() - token.created).total_seconds() > ttl
 
 
 def verify(req, token_kind="access", require_token=False):
     """Check consumer, token, timestamp, nonce and signature; returns (consumer, token).
 
     Raises a 401 ApiError on any failure."""
-    server = Verifier()
-    server.EXPIRY_TIME = current_app.config["OAUTH_TIMESTAMP_WINDOW"]
+    server = new_server()
     try:
         consumer = server.get_client_by_id(req.client_id)
         if consumer is None:
@@ -73,11 +131,7 @@ def verify(req, token_kind="access", require_token=False):
             req.credential = token
         elif require_token:
             raise oauth_failure("Missing oauth_token.")
-        timestamp = req.oauth_params.get("oauth_timestamp")
-        if timestamp and timestamp.isdigit() and int(timestamp) - time.time() > server.EXPIRY_TIME:
-            raise oauth_failure("Invalid oauth_timestamp value (in the future).")
-        server.validate_timestamp_and_nonce(req)
-        server.validate_oauth_signature(req)
+        check_timestamp_nonce_signature(server, req)
     except OAuth1Error as error:
         db.session.rollback()
         raise oauth_failure(f"OAuth error: {error.error}. {error.description or ''}".strip()) from None

@@ -80,3 +80,11 @@ def parse(method, raw_params):
             continue
         values[p.name] = convert(p, raw)
     return values
+
+
+def int_id(value):
+    """An ID string as an integer key, or None when it cannot name a row (so: not found)."""
+    value = str(value)
+    if value.isascii() and value.isdecimal() and len(value) <= 18:
+        return int(value)
+    return None

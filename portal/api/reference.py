@@ -5,6 +5,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..university.models import (ClassGroup, Course, CourseEdition, CourseUnit, Faculty, Room, Term)
 from .errors import object_not_found
+from .params import int_id
 from .registry import F, P, attr, date_attr, id_attr, method, module, ref, resource
 
 module("services/users", "Users", "Information on users.")
@@ -30,7 +31,7 @@ USER = resource("services/users/user", {
 
 
 def get_user(user_id, param="user_id", method_name="services/users/user"):
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    user = db.session.get(User, int_id(user_id)) if int_id(user_id) is not None else None
     if user is None:
         raise object_not_found(param, method_name, "User not found.")
     return user
@@ -52,7 +53,7 @@ def user_method(call):
         params=[P("user_ids", required=True, type="ids")], consumer="required", token="optional",
         brief="Information on many users.")
 def users_method(call):
-    ids = [int(i) for i in call.params["user_ids"] if i.isdigit()]
+    ids = [int_id(i) for i in call.params["user_ids"] if int_id(i) is not None]
     found = {str(u.id): u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))} if ids else {}
     return {i: found.get(i) for i in call.params["user_ids"]}
 
@@ -164,7 +165,7 @@ RESOURCE_UNIT_ALIAS = resource("services/courses/course_unit", dict(UNIT.fields)
 
 
 def get_unit(unit_id, param="course_unit_id", method_name="services/courses/course_unit"):
-    unit = db.session.get(CourseUnit, int(unit_id)) if str(unit_id).isdigit() else None
+    unit = db.session.get(CourseUnit, int_id(unit_id)) if int_id(unit_id) is not None else None
     if unit is None:
         raise object_not_found(param, method_name, "Course unit not found.")
     return unit
@@ -195,7 +196,8 @@ ROOM = resource("services/geo/room", {
 @method("services/geo/room", resource=ROOM, default_fields="id|number|building_name",
         params=[P("room_id", required=True, type="id")], consumer="ignored", token="ignored", brief="A room.")
 def room_method(call):
-    room = db.session.get(Room, int(call.params["room_id"])) if call.params["room_id"].isdigit() else None
+    room_id = int_id(call.params["room_id"])
+    room = db.session.get(Room, room_id) if room_id is not None else None
     if room is None:
         raise object_not_found("room_id", call.method.path, "Room not found.")
     return room
@@ -231,8 +233,8 @@ GROUP = resource("services/groups/group", {
 
 def get_group(unit_id, number, method_name="services/groups/group"):
     group = None
-    if str(unit_id).isdigit() and str(number).isdigit():
-        group = db.session.scalar(db.select(ClassGroup).filter_by(unit_id=int(unit_id), number=int(number)))
+    if int_id(unit_id) is not None and int_id(number) is not None:
+        group = db.session.scalar(db.select(ClassGroup).filter_by(unit_id=int_id(unit_id), number=int_id(number)))
     if group is None:
         raise object_not_found("course_unit_id", method_name, "Class group not found.")
     return group

@@ -49,6 +49,10 @@ class F:
     description: str = ""
     # Loader options (SQLAlchemy) that fetch what this field reads, for lists: no N+1.
     load: Optional[Callable] = None
+    # A nested selector on this field may name primary fields only ("only primary are allowed").
+    only_primary: bool = False
+    # Without brackets the field holds only the id(s) of the referenced object(s) ("ID of ...").
+    bare_id: bool = False
 
     @property
     def secondary(self):
@@ -61,8 +65,22 @@ class Resource:
     method: str
     fields: dict
 
-    def load_options(self, selector):
-        return [f.load() for name, f in self.fields.items() if name in (selector or {}) and f.load]
+    def load_options(self, tree):
+        """Loader options for the fields a compiled selector asks for, nested ones chained:
+        a list of objects then costs one query per relationship, not one per object."""
+        options = []
+        for name, sub in (tree or {}).items():
+            f = self.fields.get(name)
+            if f is None or f.load is None:
+                continue
+            option = f.load()
+            nested = RESOURCES.get(f.ref) if f.ref else None
+            if nested is not None and sub:
+                deeper = nested.load_options(sub)
+                if deeper:
+                    option = option.options(*deeper)
+            options.append(option)
+        return options
 
 
 @dataclass

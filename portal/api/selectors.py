@@ -2,6 +2,8 @@
 from .errors import ApiError, field_error, param_invalid
 from .registry import METHODS, RESOURCES
 
+MAX_DEPTH = 12
+
 
 def parse(text):
     """Parse a selector into {name: sub-selector text or None}, keeping order."""
@@ -45,10 +47,12 @@ def default_selector(method_path):
     return "id" if "id" in res.fields else (primary[0] if primary else "")
 
 
-def compile_selector(method_path, text, nested=False, only_primary=False, resource=None):
+def compile_selector(method_path, text, only_primary=False, resource=None, depth=0):
     """Check a selector against a method's fields and turn it into a tree:
     {name: subtree or None}. Unknown names, brackets on plain fields and secondary fields
     where only primary ones are allowed are refused with the error of CONVENTIONS.md."""
+    if depth > MAX_DEPTH:
+        raise param_invalid("fields", "the selector is nested too deeply")
     res = resource or RESOURCES.get(method_path)
     if res is None:
         raise ApiError("method_not_found", f"Method {method_path} has no fields.", status=500)
@@ -58,7 +62,7 @@ def compile_selector(method_path, text, nested=False, only_primary=False, resour
         if f is None:
             raise field_error("field_not_found", name, method_path,
                               f"Field {name} does not exist in {method_path}.")
-        if f.secondary and (nested or only_primary):
+        if f.secondary and only_primary:
             raise field_error("field_invalid", name, method_path,
                               f"Field {name} of {method_path} is secondary and is not allowed here.")
         if f.ref is None:
@@ -66,10 +70,21 @@ def compile_selector(method_path, text, nested=False, only_primary=False, resour
                 raise field_error("field_invalid", name, method_path,
                                   f"Field {name} of {method_path} does not take subfields.")
             tree[name] = None
+        elif sub is None and f.bare_id:
+            tree[name] = None
         else:
             sub_text = sub if sub is not None else default_selector(f.ref)
-            tree[name] = compile_selector(f.ref, sub_text, nested=True)
+            tree[name] = compile_selector(f.ref, sub_text, only_primary=f.only_primary, depth=depth + 1)
     return tree
+
+
+def _id_of(method_path, obj, call):
+    if obj is None or isinstance(obj, (str, int)):
+        return obj
+    res = RESOURCES.get(method_path)
+    if res is not None and "id" in res.fields:
+        return res.fields["id"].get(obj, call)
+    return obj
 
 
 def project(method_path, obj, tree, call):
@@ -81,10 +96,19 @@ def project(method_path, obj, tree, call):
     for name, sub in tree.items():
         f = res.fields[name]
         value = f.get(obj, call)
-        if f.ref is not None and sub is not None:
-            value = project_many(f.ref, value, sub, call)
+        if f.ref is not None:
+            if sub is not None:
+                value = project_many(f.ref, value, sub, call)
+            elif f.bare_id:
+                value = _ids(f.ref, value, call)
         out[name] = value
     return out
+
+
+def _ids(method_path, value, call):
+    if isinstance(value, (list, tuple)):
+        return [_id_of(method_path, v, call) for v in value]
+    return _id_of(method_path, value, call)
 
 
 def project_many(method_path, value, tree, call):

@@ -1,4 +1,6 @@
 """The `services/<module>/<method>` dispatcher: auth, parameters, selectors, formats, errors."""
+import re
+
 from flask import Blueprint, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -12,6 +14,9 @@ from .registry import METHODS
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
+
+USER_ID_RE = re.compile(r"^[0-9]{1,18}$")
+is_secure = oauth.is_secure
 
 
 class Call:
@@ -37,14 +42,10 @@ class Call:
         res = resource or self.method.resource
         return selectors.project_many(res.method, obj, tree if tree is not None else self.fields, self)
 
-    def load_options(self, resource=None):
+    def load_options(self, resource=None, tree=None):
+        """Loader options for what the selector asks for (pass them to `.options(...)`)."""
         res = resource or self.method.resource
-        return res.load_options(self.fields)
-
-
-def is_secure():
-    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
-    return request.is_secure or forwarded == "https"
+        return res.load_options(tree if tree is not None else self.fields)
 
 
 def raw_params():
@@ -55,37 +56,69 @@ def raw_params():
     return merged
 
 
+def load_user_id(raw, name):
+    user = db.session.get(User, int(raw)) if USER_ID_RE.match(raw) else None
+    if user is None:
+        raise param_invalid(name, "no such user")
+    return user
+
+
 def authenticate(method, raw):
     """(consumer, token, user) for this call, enforcing the method's auth options."""
     consumer = token = user = None
     if method.ssl and current_app.config["PORTAL_REQUIRE_SSL"] and not is_secure():
         raise method_forbidden("secure_required", "This method requires SSL (https).")
-    req = oauth.signed_request()
-    if method.consumer != "ignored" and oauth.has_oauth(req):
-        consumer, token = oauth.verify(req)
+    if method.consumer != "ignored":
+        req = oauth.signed_request()
+        if oauth.has_oauth(req):
+            consumer, token = oauth.verify(req)
     if method.consumer == "required" and consumer is None:
-        raise method_forbidden("consumer_missing", "This method requires a consumer key (OAuth signed request).", status=401)
+        raise method_forbidden("consumer_missing", "This method requires a consumer key "
+                               "(an OAuth signed request).", status=401)
     if method.administrative and not (consumer and consumer.administrative):
         raise method_forbidden("trusted_required", "This method is for administrative consumers only.")
     if token is not None and method.token != "ignored":
         user = token.user
     as_user = raw.get("as_user_id")
-    if as_user is not None and method.token != "ignored":
+    if as_user is not None and method.token != "ignored" and method.consumer != "ignored":
         if not (consumer and consumer.administrative):
             raise param_forbidden("as_user_id", "impersonate_required",
                                   "Only administrative consumers may act as another user.")
-        user = db.session.get(User, int(as_user)) if as_user.isdigit() else None
-        if user is None:
-            raise param_invalid("as_user_id", "no such user")
-        token = None
+        user, token = load_user_id(as_user, "as_user_id"), None
     if method.token == "required" and user is None:
-        raise method_forbidden("user_missing", "This method requires an access token (a user context).", status=401)
+        raise method_forbidden("user_missing", "This method requires an access token "
+                               "(a user context).", status=401)
     if method.scopes and token is not None:
         missing = [s for s in method.scopes if s not in token.scope_list]
         if missing:
             raise method_forbidden("scope_missing", "The token lacks the scopes this method requires: "
                                    + ", ".join(missing) + ".", missing_scopes=missing)
     return consumer, token, user
+
+
+def run(method, fmt, callback):
+    """Authenticate, parse, call and project; the answer as a Response."""
+    raw = raw_params()
+    consumer, token, user = authenticate(method, raw)
+    g.api_user = user
+    values = params_mod.parse(method, raw)
+    tree = None
+    if method.has_fields:
+        selector = values.get("fields") or method.default_fields or ""
+        tree = selectors.compile_selector(method.path, selector, only_primary=method.only_primary,
+                                          resource=method.resource)
+    call = Call(method, values, consumer, token, user, tree)
+    set_write_intent(method.writes)
+    if method.writes:
+        db.session.commit()  # start the method's own (write) transaction
+    result = method.func(call)
+    if method.has_fields and method.result != "raw":
+        result = call.project(result)
+    if method.writes:
+        db.session.commit()
+    else:
+        db.session.rollback()  # end the read transaction; nothing to keep
+    return formats.render(result, 200, fmt, callback)
 
 
 @bp.route("/services/<path:path>", methods=["GET", "POST", "OPTIONS"])
@@ -97,31 +130,12 @@ def dispatch(path):
     try:
         formats.check(fmt, callback)
     except ApiError as error:
-        fmt = "json"
         return formats.render(error.body(), error.status)
     method = METHODS.get("services/" + path.strip("/"))
     if method is None:
         return formats.render({"message": f"Method services/{path} does not exist."}, 404, fmt, callback)
     try:
-        raw = raw_params()
-        consumer, token, user = authenticate(method, raw)
-        g.api_user = user
-        values = params_mod.parse(method, raw)
-        tree = None
-        if method.has_fields:
-            selector = values.get("fields") or method.default_fields or ""
-            tree = selectors.compile_selector(method.path, selector, only_primary=method.only_primary,
-                                              resource=method.resource)
-        call = Call(method, values, consumer, token, user, tree)
-        set_write_intent(method.writes)
-        if method.writes:
-            db.session.commit()  # start the method's own (write) transaction
-        result = method.func(call)
-        if method.has_fields and method.result != "raw":
-            result = call.project(result)
-        if method.writes:
-            db.session.commit()
-        return formats.render(result, 200, fmt, callback)
+        return run(method, fmt, callback)
     except (ApiError, ServiceError) as error:
         db.session.rollback()
         if isinstance(error, ServiceError):
