@@ -1,0 +1,139 @@
+"""Read-only questions about reports and grades, shared by the API and the portal."""
+from datetime import timedelta
+from decimal import Decimal
+
+from .. import clock
+from ..extensions import db
+from ..university.models import (ClassGroup, CourseEdition, CourseUnit, Term, edition_coordinators,
+                                  group_lecturers, group_participants)
+from . import access
+from .models import ExamReport, ExamSession, Grade
+
+
+def _reports_of_editions(edition_ids):
+    if not edition_ids:
+        return []
+    return list(db.session.scalars(db.select(ExamReport).where(ExamReport.edition_id.in_(edition_ids))
+                                   .order_by(ExamReport.edition_id, ExamReport.unit_id.is_not(None),
+                                             ExamReport.unit_id, ExamReport.id)))
+
+
+def staff_edition_ids(user):
+    """Editions the person coordinates or teaches a group of."""
+    coordinated = db.select(edition_coordinators.c.edition_id).where(edition_coordinators.c.user_id == user.id)
+    taught = (db.select(CourseUnit.edition_id).join(ClassGroup, ClassGroup.unit_id == CourseUnit.id)
+              .join(group_lecturers, group_lecturers.c.group_id == ClassGroup.id)
+              .where(group_lecturers.c.user_id == user.id))
+    return set(db.session.scalars(coordinated)) | set(db.session.scalars(taught))
+
+
+def student_edition_ids(user_id):
+    attended = (db.select(CourseUnit.edition_id).join(ClassGroup, ClassGroup.unit_id == CourseUnit.id)
+                .join(group_participants, group_participants.c.group_id == ClassGroup.id)
+                .where(group_participants.c.user_id == user_id))
+    graded = (db.select(ExamReport.edition_id).join(ExamSession).join(Grade)
+              .where(Grade.student_id == user_id))
+    return set(db.session.scalars(attended)) | set(db.session.scalars(graded))
+
+
+def _active(report):
+    return report.edition.term.is_active
+
+
+def grader_reports(user, only_writable=False, active_terms_only=True):
+    """Reports whose grades `user` may read (what services/examrep2/grader answers)."""
+    if user is None:
+        return []
+    found = []
+    now = clock.now()
+    for report in _reports_of_editions(staff_edition_ids(user)):
+        if active_terms_only and not _active(report):
+            continue
+        if not access.accesses(user, report, access.READ):
+            continue
+        if only_writable and not (access.accesses(user, report, access.WRITE)
+                                  and any(s.is_open(now) for s in report.sessions)):
+            continue
+        found.append(report)
+    return found
+
+
+def examinee_reports(user, student):
+    """Reports in which `user` may change the grades of `student`."""
+    return [r for r in _reports_of_editions(student_edition_ids(student.id))
+            if access.can(user, r, student.id, access.WRITE)]
+
+
+def student_reports(user_id, term_id=None, course_id=None):
+    """Reports a student is graded in, optionally of one term and course."""
+    return [r for r in _reports_of_editions(student_edition_ids(user_id))
+            if (term_id is None or r.edition.term_id == term_id)
+            and (course_id is None or r.edition.course_id == course_id)
+            and (r.has_student(user_id) or _has_grade(r, user_id))]
+
+
+def _has_grade(report, user_id):
+    return db.session.scalar(db.select(db.func.count(Grade.id)).join(ExamSession).where(
+        ExamSession.report_id == report.id, Grade.student_id == user_id)) > 0
+
+
+def grades_by_session(report, user_id):
+    """{session number: Grade or None} for every session of the report."""
+    rows = {g.session.number: g for g in db.session.scalars(
+        db.select(Grade).join(ExamSession).where(ExamSession.report_id == report.id,
+                                                 Grade.student_id == user_id))}
+    return {s.number: rows.get(s.number) for s in report.sessions}
+
+
+def student_editions(user_id, term_ids=None, course_ids=None):
+    """{term_id: {course_id: edition}} of the editions a student takes."""
+    ids = student_edition_ids(user_id)
+    out = {}
+    if not ids:
+        return out
+    for edition in db.session.scalars(db.select(CourseEdition).where(CourseEdition.id.in_(ids))
+                                      .order_by(CourseEdition.term_id, CourseEdition.course_id)):
+        if term_ids is not None and edition.term_id not in term_ids:
+            continue
+        if course_ids and edition.course_id not in course_ids:
+            continue
+        out.setdefault(edition.term_id, {})[edition.course_id] = edition
+    return out
+
+
+def latest_grades(user_id, days=7):
+    since = clock.now() - timedelta(days=days)
+    return list(db.session.scalars(db.select(Grade).where(Grade.student_id == user_id, Grade.date_modified >= since)
+                                   .order_by(Grade.date_modified.desc(), Grade.id.desc())))
+
+
+def final_grade(report, user_id):
+    """The grade of the latest session that has a value (a resit overrides the first sitting)."""
+    latest = None
+    for number, grade in sorted(grades_by_session(report, user_id).items()):
+        if grade is not None and grade.value is not None:
+            latest = grade
+    return latest
+
+
+def term_average(user_id, term_id):
+    """Mean of the final grades of reports that count into the average and have a numeric value."""
+    counted = []
+    for report in student_reports(user_id, term_id=term_id):
+        if not report.counts_into_average:
+            continue
+        grade = final_grade(report, user_id)
+        if grade is not None and grade.value.decimal_value is not None:
+            counted.append((report, grade))
+    if not counted:
+        return None, counted
+    total = sum((Decimal(g.value.decimal_value) for _r, g in counted), Decimal(0))
+    return (total / len(counted)).quantize(Decimal("0.01")), counted
+
+
+def terms_of_student(user_id):
+    ids = student_edition_ids(user_id)
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(Term).join(CourseEdition, CourseEdition.term_id == Term.id)
+                                   .where(CourseEdition.id.in_(ids)).distinct().order_by(Term.order_key.desc())))
