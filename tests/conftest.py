@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -119,14 +120,16 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         environment = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY="test-secret",
                            **(env or {}))
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
              f"127.0.0.1:{self.port}", "--timeout", "120", "--log-level", "warning", "app:app"],
-            cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("gunicorn died: " + self.proc.stderr.read().decode())
+                self.log.seek(0)
+                raise RuntimeError("gunicorn died: " + self.log.read().decode(errors="replace"))
             try:
                 requests.get(self.url + "/login", timeout=1)
                 return
@@ -138,12 +141,19 @@ class LiveServer:
         """A requests session, signed in when `login` is given, that sends the CSRF token."""
         return browser_session(self.url, login, password)
 
+    def errors(self):
+        """What gunicorn logged to stderr so far (tracebacks of 500s land here)."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
     def stop(self):
         self.proc.terminate()
         try:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait()
+        self.log.close()
 
 
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
