@@ -1,4 +1,7 @@
-"""Factories for attendance lists and entries."""
+"""Factories for attendance lists and entries, and a live-server starter for the attendance tests."""
+import pytest
+import requests
+
 from portal import clock
 from portal.attendance.models import AttendanceEntry, AttendanceList
 from portal.extensions import db
@@ -28,3 +31,14 @@ class AttendanceFactory(FactoryBase):
         return list(db.session.scalars(db.select(AttendanceList).filter_by(group_id=group.id)
                                        .order_by(AttendanceList.date)))
 
+
+@pytest.fixture
+def start(live_server):
+    """`start(workers)`: a live server whose readiness probe may take longer than conftest's 1 s
+    on a busy machine (a probe ReadTimeout there would fail the test and leave gunicorn running)."""
+    def go(workers):
+        real_get = requests.get
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(requests, "get", lambda url, timeout=None, **kw: real_get(url, timeout=30, **kw))
+            return live_server(workers=workers)
+    return go

@@ -265,8 +265,8 @@ def mark_rest_present(user, list_id):
     # Only rows whose mode is still unset are touched, so a concurrent toggle is never overwritten.
     stmt = stmt.on_conflict_do_update(index_elements=["list_id", "student_id"],
                                       set_={"mode": mode, "updated_at": now, "updated_by_id": user.id},
-                                      where=table.c.mode.is_(None))
-    return db.session.execute(stmt).rowcount
+                                      where=table.c.mode.is_(None)).returning(table.c.id)
+    return len(db.session.execute(stmt).all())
 
 
 # --- reading ------------------------------------------------------------------------------
