@@ -1,0 +1,177 @@
+"""Student pages: my exams, an exam's groups and slots, pick / switch / leave, iCalendar."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import clock
+from ..auth.forms import EmptyForm
+from ..database import begin_write
+from ..errors import ServiceError
+from ..extensions import db
+from . import rounds, services as svc
+from .calendar import calendar_response
+from .models import VISIBLE_STATUSES, Exam, ExamSlot
+from .registration import clashes, leave, place
+
+bp = Blueprint("exams", __name__, url_prefix="/exams")
+
+
+def me():
+    return current_user._get_current_object()
+
+
+def load_exam(exam_id):
+    """The exam, if the person may see it: its course's students, registered ones, and staff."""
+    exam = db.session.get(Exam, exam_id) or abort(404)
+    if exam.can_see_attendees(me()):
+        return exam
+    if exam.session.status not in VISIBLE_STATUSES:
+        abort(404)
+    if not (svc.attends_course(exam, current_user.id) or svc.registration_of(exam, current_user.id)):
+        abort(404)
+    return exam
+
+
+def slot_context(exam, message=None, kind="info"):
+    """What the slot list shows: seats, my seat, my pending request, admission, windows."""
+    user, now = me(), clock.now()
+    registration = svc.registration_of(exam, user.id)
+    pending = rounds.pending_requests(exam, user) if exam.uses_micro_rounds else []
+    not_admitted = svc.failed_conditions(exam, user.id) if exam.conditions and registration is None else []
+    return dict(exam=exam, registration=registration, pending=pending, not_admitted=not_admitted, now=now,
+                message=message, kind=kind, form=EmptyForm(),
+                can_register=exam.registration_open(now), can_leave=exam.unregistration_open(now),
+                can_switch=exam.exchange_open(now), slots_by_id={s.id: s for g in exam.groups for s in g.slots},
+                show_examiners=exam.examiners_visible or exam.can_see_attendees(user))
+
+
+def respond(exam, message, kind, status=200):
+    """The slot list again (htmx), or back to the exam page with the message (plain form)."""
+    if request.htmx:
+        return render_template("exams/_slots.html", **slot_context(exam, message, kind)), status
+    flash(message, "error" if kind == "error" else "success")
+    return redirect(url_for("exams.exam_page", exam_id=exam.id), code=303)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """My exams: the exams of the courses I attend, and those I examine or coordinate."""
+    user = me()
+    exams = svc.student_exams(user) if user.is_student else []
+    mine = {r.exam_id: r for r in svc.registrations_of(user)}
+    staff = svc.staff_exams(user) if user.is_staff else []
+    return render_template("exams/index.html", exams=exams, mine=mine, staff_exams=staff, now=clock.now())
+
+
+@bp.route("/<int:exam_id>")
+@login_required
+def exam_page(exam_id):
+    """An exam: its groups, times, rooms, examiners and slots with free seats."""
+    exam = load_exam(exam_id)
+    _settle(exam)
+    return render_template("exams/exam.html", **slot_context(exam))
+
+
+@bp.route("/<int:exam_id>/slots")
+@login_required
+def slot_list(exam_id):
+    """The slot list alone (htmx polling while a micro-round draw is pending)."""
+    exam = load_exam(exam_id)
+    _settle(exam)
+    if not request.htmx:
+        return redirect(url_for("exams.exam_page", exam_id=exam.id))
+    return render_template("exams/_slots.html", **slot_context(exam))
+
+
+def _settle(exam):
+    if rounds.has_due_rounds(exam, clock.now()):
+        begin_write()
+        rounds.settle(exam)
+        db.session.commit()
+        db.session.refresh(exam)
+
+
+def _check_form():
+    if not EmptyForm().validate_on_submit():
+        abort(400, _("The form has expired; reload the page and try again."))
+
+
+@bp.route("/<int:exam_id>/slots/<int:slot_id>", methods=["POST"])
+@login_required
+def pick(exam_id, slot_id):
+    """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""
+    exam = load_exam(exam_id)
+    _check_form()
+    slot = db.session.get(ExamSlot, slot_id)
+    if slot is None or slot.group.exam_id != exam.id:
+        abort(404)
+    try:
+        if exam.uses_micro_rounds:
+            request_ = rounds.submit_request(exam, me(), [slot.id])
+            message = _("Request recorded: seats of this micro-round are drawn at %(time)s.",
+                        time=request_.round_end.strftime("%H:%M:%S"))
+        else:
+            outcome, _reg = place(exam, me(), slot)
+            message = _("You are registered for slot %(n)s of group %(g)s.", n=slot.number, g=slot.group.number) \
+                if outcome == "registered" else _("You switched to slot %(n)s of group %(g)s.",
+                                                   n=slot.number, g=slot.group.number)
+        db.session.commit()
+    except ServiceError as err:
+        db.session.rollback()
+        return respond(exam, str(err), "error", err.status)
+    clash = clashes(exam, slot, me())
+    if clash:
+        names = ", ".join(f"{r.exam.course_id} ({r.slot.start:%Y-%m-%d %H:%M})" for r in clash)
+        message += " " + _("Warning: this clashes with your other exam: %(names)s.", names=names)
+    return respond(exam, message, "warning" if clash else "success")
+
+
+@bp.route("/<int:exam_id>/preferences", methods=["POST"])
+@login_required
+def preferences(exam_id):
+    """Ranked slot preferences for the micro-round draw."""
+    exam = load_exam(exam_id)
+    _check_form()
+    wanted = [v for k, v in sorted(request.form.items()) if k.startswith("pref") and v]
+    try:
+        req = rounds.submit_request(exam, me(), wanted)
+        db.session.commit()
+    except ServiceError as err:
+        db.session.rollback()
+        return respond(exam, str(err), "error", err.status)
+    return respond(exam, _("Preferences recorded: seats of this micro-round are drawn at %(time)s.",
+                           time=req.round_end.strftime("%H:%M:%S")), "success")
+
+
+@bp.route("/<int:exam_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(exam_id):
+    """Withdraw a request still waiting for its draw."""
+    exam = load_exam(exam_id)
+    _check_form()
+    rounds.withdraw_request(exam, me())
+    db.session.commit()
+    return respond(exam, _("Your request was withdrawn."), "success")
+
+
+@bp.route("/<int:exam_id>/leave", methods=["POST"])
+@login_required
+def leave_exam(exam_id):
+    """Give back my seat."""
+    exam = load_exam(exam_id)
+    _check_form()
+    try:
+        leave(exam, me())
+        db.session.commit()
+    except ServiceError as err:
+        db.session.rollback()
+        return respond(exam, str(err), "error", err.status)
+    return respond(exam, _("You left the exam; your seat is free for others."), "success")
+
+
+@bp.route("/calendar.ics")
+@login_required
+def calendar():
+    """My registered exams as an iCalendar file."""
+    return calendar_response(svc.registrations_of(me()))
