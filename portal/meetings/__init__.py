@@ -3,8 +3,5 @@
 
 def init_app(app):
     from . import models  # noqa: F401
-    try:
-        from . import routes
-    except ImportError:  # routes not written yet
-        return
+    from . import routes
     routes.init_app(app)

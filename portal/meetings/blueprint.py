@@ -1,0 +1,41 @@
+"""The meetings blueprint and what its views share."""
+from flask import Blueprint, abort, flash, render_template
+from flask_login import current_user
+
+from ..errors import ServiceError
+from ..extensions import db
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+
+def attempt(action):
+    """Run a service and commit; on a refusal roll back and return the error instead."""
+    try:
+        result = action()
+        db.session.commit()
+        return result, None
+    except ServiceError as err:
+        db.session.rollback()
+        return None, err
+
+
+def load(loader, *args):
+    """An object the person may see, or 404."""
+    try:
+        return loader(current_user, *args)
+    except ServiceError:
+        abort(404)
+
+
+def require_staff():
+    if not current_user.is_staff:
+        abort(403)
+
+
+def page_or_partial(htmx, partial, page, status=200, **ctx):
+    """The partial for htmx (exactly the element it replaces), else the full page."""
+    return render_template(partial if htmx else page, **ctx), status
+
+
+def flash_error(err):
+    flash(str(err), "error")
