@@ -1,6 +1,18 @@
 """Exam reports and grades: services/examrep2, services/grades, grading grids, students' grades."""
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app):
+    from ..demo import register_seed
+    from ..web import register_nav
     from .api_common import resolve_refs
+    from .demo import seed
+    from .routes import bp
+
     resolve_refs()  # every api.py is loaded by now (the api feature comes first)
+    app.register_blueprint(bp)
+    register_nav(app, "grades.reports", _l("Exam reports"), lambda user: user.is_staff,
+                 _l("Grade students in the exam reports you coordinate, teach or examine."))
+    register_nav(app, "grades.my_grades", _l("My grades"), lambda user: user.is_student,
+                 _l("Your grades by term, the latest ones, your average."))
+    register_seed(app, 50, seed)

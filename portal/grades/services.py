@@ -228,6 +228,11 @@ def update_grade(actor, report_id, session_number, student_id, *, value=UNSET, c
     return grade
 
 
+def datetime_from(text):
+    from datetime import datetime
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+
+
 def history(grade):
     if grade is None:
         return []
