@@ -1,13 +1,18 @@
 """Turning raw parameter strings into typed values, per the method's declaration."""
 import json
+import re
 from datetime import date, datetime
 
 from .errors import param_invalid, param_missing
 
 
+ID_RE = re.compile(r"^[!-{}~]{1,32}$")  # printable ASCII without spaces and "|"
+INT_RE = re.compile(r"^-?[0-9]{1,19}$")
+
+
 def _id(name, value):
-    if len(value) > 32 or "|" in value or not value:
-        raise param_invalid(name, "an ID is a non-empty string of at most 32 characters")
+    if not ID_RE.match(value):
+        raise param_invalid(name, "an ID is a non-empty string of at most 32 printable ASCII characters")
     return value
 
 
@@ -23,10 +28,9 @@ def convert(p, raw):
     if t == "list":
         return [v for v in raw.split("|") if v != ""] if raw else []
     if t == "int":
-        try:
-            value = int(raw)
-        except ValueError:
-            raise param_invalid(p.name, "an integer is required") from None
+        if not INT_RE.match(raw):
+            raise param_invalid(p.name, "an integer is required")
+        value = int(raw)
         if abs(value) > 2**62:
             raise param_invalid(p.name, "out of range")
         return value
