@@ -1,0 +1,180 @@
+"""The grading pages: grid, per-row saves, conflicts, CSV, print, chart; the students' pages."""
+import io
+
+import pytest
+
+from portal import clock
+from portal.extensions import db
+from portal.grades.models import Grade, GradeChange
+
+from .factories_grades import GradesFactory
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.post("/lang/en")  # the default interface is Polish; these tests read English
+
+
+@pytest.fixture
+def uni(make, app):
+    u = make.university()
+    g = GradesFactory(app)
+    u.general = g.report(u.edition, sessions=2)
+    u.unitrep = g.report(u.edition, u.classes_unit)
+    u.grade = g.grade(u.general, u.student, "3", by=u.coordinator, comment="well", private_comment="TOPSECRET")
+    u.g = g
+    return u
+
+
+def url(report, number=1, tail=""):
+    return f"/grades/reports/{report.id}/sessions/{number}{tail}"
+
+
+def stamp(app, grade_id):
+    with app.app_context():
+        return clock.fmt_datetime(db.session.get(Grade, grade_id).date_modified)
+
+
+def grade_row(app, report_id, student_id, number=1):
+    with app.app_context():
+        g = db.session.scalar(db.select(Grade).join(Grade.session).where(
+            Grade.student_id == student_id, Grade.session.has(report_id=report_id, number=number)))
+        if g is None:
+            return None, 0
+        n = db.session.scalar(db.select(db.func.count(GradeChange.id)).filter_by(grade_id=g.id))
+        return (g.value.symbol if g.value else None), n
+
+
+def test_reports_and_grid(client, auth, uni):
+    auth.login("coord")
+    page = client.get("/grades/reports").get_data(as_text=True)
+    assert url(uni.general) in page and url(uni.unitrep) in page
+    page = client.get(url(uni.general)).get_data(as_text=True)
+    assert "Graded 1 of 4" in page and "<svg" in page and f'data-testid="grade-{uni.student.id}"' in page
+    assert "TOPSECRET" in page  # graders see private comments
+    assert client.get(url(uni.general, 9)).status_code == 404
+    assert client.get("/grades/reports/999/sessions/1").status_code == 404
+
+
+def test_access_to_grid(client, auth, uni):
+    auth.login("stud1")
+    assert client.get(url(uni.general)).status_code == 403
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/grades/reports"' not in home and 'href="/grades/my"' in home
+    auth.logout()
+    auth.login("otherlect")
+    assert client.get(url(uni.general)).status_code == 403
+    r = client.post(url(uni.general, tail=f"/students/{uni.student.id}"), data={"value": "5", "date_modified": ""})
+    assert r.status_code == 403
+    auth.logout()
+    auth.login("lect")  # lecturer: reads the general report, writes only the unit report
+    page = client.get(url(uni.general)).get_data(as_text=True)
+    assert 'data-testid="read-only"' in page and 'name="value"' not in page
+    assert 'name="value"' in client.get(url(uni.unitrep)).get_data(as_text=True)
+
+
+def test_htmx_save_and_conflict(client, auth, app, uni):
+    auth.login("coord")
+    row = url(uni.general, tail=f"/students/{uni.student.id}")
+    seen = stamp(app, uni.grade.id)
+    r = client.post(row, headers=HX, data={"value": "4.5", "comment": "better", "date_modified": seen})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200 and body.lstrip().startswith("<tr") and 'data-state="saved"' in body
+    assert grade_row(app, uni.general.id, uni.student.id) == ("4,5", 1)
+    # a second writer with the old date_modified meets a conflict showing the current value and author
+    r = client.post(row, headers=HX, data={"value": "2", "date_modified": seen})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 409 and 'data-testid="conflict"' in body
+    assert "now 4,5" in body and uni.coordinator.last_name in body
+    assert grade_row(app, uni.general.id, uni.student.id) == ("4,5", 1)
+    # invalid value: a message in the row, nothing saved
+    r = client.post(row, headers=HX, data={"value": "7", "date_modified": stamp(app, uni.grade.id)})
+    assert r.status_code == 422 and "Allowed" in r.get_data(as_text=True)
+    # a first grade for a student without one; "zal"-style lowercase and a plain (no-JS) post
+    r = client.post(url(uni.general, tail=f"/students/{uni.students[1].id}"), data={"value": "3.5", "date_modified": ""})
+    assert r.status_code == 303 and f"#row-{uni.students[1].id}" in r.headers["Location"]
+    assert grade_row(app, uni.general.id, uni.students[1].id) == ("3,5", 1)
+
+
+def test_closed_and_expired_are_read_only(client, auth, app, uni):
+    closed = uni.g.report(uni.edition, status="closed")
+    expired = uni.g.report(uni.edition, deadline_days=-1)
+    auth.login("coord")
+    for report, words in ((closed, "closed"), (expired, "deadline")):
+        page = client.get(url(report)).get_data(as_text=True)
+        assert 'data-testid="read-only"' in page and words in page and 'name="value"' not in page
+        r = client.post(url(report, tail=f"/students/{uni.student.id}"), headers=HX, data={"value": "5", "date_modified": ""})
+        assert r.status_code == 422
+        assert grade_row(app, report.id, uni.student.id) == (None, 0)
+
+
+def test_history_in_place(client, auth, app, uni):
+    auth.login("coord")
+    client.post(url(uni.general, tail=f"/students/{uni.student.id}"), headers=HX,
+                data={"value": "5", "date_modified": stamp(app, uni.grade.id)})
+    r = client.get(url(uni.general, tail=f"/students/{uni.student.id}/history"), headers=HX)
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200 and body.lstrip().startswith(f'<tr id="hist-{uni.student.id}"')
+    assert "<strong>5</strong>" in body
+
+
+def test_csv_export_import(client, auth, app, uni):
+    auth.login("coord")
+    r = client.get(url(uni.general, tail="/export.csv"))
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    text = r.get_data(as_text=True).lstrip("\ufeff")
+    lines = text.splitlines()
+    assert lines[0].startswith("student_id,") and len(lines) == 1 + len(uni.students)
+    # edit: student -> 5, students[1] -> 4; then someone changes the student's grade meanwhile
+    edited = []
+    for line in lines:
+        parts = line.split(",")
+        if parts[0] == str(uni.student.id):
+            line = line.replace(",3,", ",5,", 1)
+        if parts[0] == str(uni.students[1].id):
+            parts[5] = "4"
+            line = ",".join(parts)
+        edited.append(line)
+    content = "\n".join(edited) + "\n"
+    client.post(url(uni.general, tail=f"/students/{uni.student.id}"),
+                data={"value": "3,5", "date_modified": stamp(app, uni.grade.id)})
+    r = client.post(url(uni.general, tail="/import"), data={"file": (io.BytesIO(content.encode()), "g.csv")},
+                    content_type="multipart/form-data")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'data-status="stale"' in page and "1 rows will change" in page
+    r = client.post(url(uni.general, tail="/import/apply"), data={"content": content})
+    assert r.status_code == 303
+    assert grade_row(app, uni.general.id, uni.students[1].id) == ("4", 1)
+    assert grade_row(app, uni.general.id, uni.student.id)[0] == "3,5"  # the stale row was not applied
+    r = client.post(url(uni.general, tail="/import"), data={"file": (io.BytesIO(b"\xff\xfe garbage"), "g.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422
+    r = client.post(url(uni.general, tail="/import"), data={"file": (io.BytesIO(b"a,b\n1,2\n"), "g.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422
+
+
+def test_print_view(client, auth, uni):
+    auth.login("coord")
+    page = client.get(url(uni.general, tail="/print")).get_data(as_text=True)
+    assert uni.student.last_name in page and "Graded 1 of 4" in page
+
+
+def test_student_pages(client, auth, app, uni):
+    uni.g.grade(uni.unitrep, uni.student, "5", by=uni.lecturer)
+    auth.login("stud1")
+    page = client.get("/grades/my").get_data(as_text=True)
+    assert "Term average: 4.00" in page and "Rule:" in page and "TOPSECRET" not in page
+    assert 'data-testid="new"' in page
+    assert client.get("/grades/my/latest").status_code == 200
+    page = client.get(f"/grades/my/course/{uni.edition.id}").get_data(as_text=True)
+    assert "well" in page and "TOPSECRET" not in page
+    r = client.get(f"/grades/my/grades/{uni.grade.id}/history")
+    assert r.status_code == 200 and "TOPSECRET" not in r.get_data(as_text=True)
+    auth.logout()
+    auth.login("stud2")
+    assert client.get(f"/grades/my/grades/{uni.grade.id}/history").status_code == 404
+    assert "TOPSECRET" not in client.get("/grades/my").get_data(as_text=True)
+    assert client.get("/grades/my?term=NOPE").status_code == 404
