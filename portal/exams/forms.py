@@ -3,11 +3,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .models import SESSION_STATUSES
 
 DT = "%Y-%m-%dT%H:%M"
+
+
+def choices(pairs):
+    """SelectField choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 STATUS_LABELS = {"in_preparation": _l("in preparation"), "active_reg_only": _l("active (registration only)"),
                  "active": _l("active"), "closed": _l("closed"), "archived": _l("archived")}
 
@@ -17,7 +25,7 @@ class SessionForm(FlaskForm):
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
     description_pl = TextAreaField(_l("Description (Polish)"), validators=[Optional(), Length(max=2000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=2000)])
-    status = SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in SESSION_STATUSES])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s, STATUS_LABELS[s]) for s in SESSION_STATUSES])
     faculty_id = SelectField(_l("Faculty"), choices=[])
 
 

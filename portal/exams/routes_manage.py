@@ -13,7 +13,7 @@ from ..extensions import db
 from ..langdict import ld
 from ..university.models import CourseEdition, Faculty, GradeType, Room
 from . import batch, manage
-from .forms import BatchForm, ConditionForm, ExamForm, GroupForm, SessionForm
+from .forms import BatchForm, ConditionForm, ExamForm, GroupForm, SessionForm, choices
 from .models import Exam, ExamGroup, ExaminationSession
 from .routes import bp, me
 
@@ -58,7 +58,7 @@ def session_form(session_id=None):
         abort(403)
     session = db.session.get(ExaminationSession, session_id) or abort(404) if session_id else None
     form = SessionForm(obj=None)
-    form.faculty_id.choices = [(f.id, f.name.get("pl")) for f in db.session.scalars(db.select(Faculty).order_by(Faculty.id))]
+    form.faculty_id.choices = choices((f.id, f.name.get("pl")) for f in db.session.scalars(db.select(Faculty).order_by(Faculty.id)))
     if request.method == "GET" and session is not None:
         form.name_pl.data, form.name_en.data = session.name.get("pl"), session.name.get("en")
         desc = session.description or {}
@@ -101,7 +101,7 @@ def exam_form(session_id=None, exam_id=None):
     if not me().is_staff:
         abort(403)
     form = ExamForm()
-    form.edition.choices = [(f"{e.course_id}|{e.term_id}", f"{e.course_id} · {e.term_id}") for e in _editions(me())]
+    form.edition.choices = choices((f"{e.course_id}|{e.term_id}", f"{e.course_id} · {e.term_id}") for e in _editions(me()))
     if exam is None and not form.edition.choices:
         abort(403)
     if request.method == "GET" and exam is not None:
@@ -192,9 +192,9 @@ def group_form(exam_id, group_id=None):
         if group is None or group.exam_id != exam.id:
             abort(404)
     form = GroupForm()
-    form.room_id.choices = [("", "—")] + [(str(r.id), r.label) for r in db.session.scalars(db.select(Room).order_by(Room.id))]
+    form.room_id.choices = choices([("", "—")] + [(str(r.id), r.label) for r in db.session.scalars(db.select(Room).order_by(Room.id))])
     lecturers = db.session.scalars(db.select(User).where(User.is_lecturer).order_by(User.last_name, User.id)).all()
-    form.examiners.choices = [(u.id, f"{u.last_name} {u.first_name}") for u in lecturers]
+    form.examiners.choices = choices((u.id, f"{u.last_name} {u.first_name}") for u in lecturers)
     if request.method == "GET" and group is not None:
         form.process(obj=group)
         form.room_id.data = str(group.room_id or "")
@@ -240,8 +240,8 @@ def batch_register(exam_id):
     """Register students by pasting their student numbers; shows each one's outcome."""
     exam = _managed_exam(exam_id)
     form = BatchForm()
-    form.slot.choices = [(s.id, _("Group %(g)s, slot %(n)s (%(t)s), free %(f)s", g=g.number, n=s.number,
-                                   t=f"{s.start:%Y-%m-%d %H:%M}", f=s.free)) for g in exam.groups for s in g.slots]
+    form.slot.choices = choices((s.id, _("Group %(g)s, slot %(n)s (%(t)s), free %(f)s", g=g.number, n=s.number,
+                                         t=f"{s.start:%Y-%m-%d %H:%M}", f=s.free)) for g in exam.groups for s in g.slots)
     outcome = None
     if form.validate_on_submit():
         slot = next(s for g in exam.groups for s in g.slots if s.id == form.slot.data)
