@@ -3,9 +3,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, TimeField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .calendar import FREQUENCIES
+
+
+def options(pairs):
+    """Static choices as SelectChoice (tuples are deprecated in WTForms)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class SignUpForm(FlaskForm):
@@ -32,10 +38,10 @@ class MeetingForm(FlaskForm):
     term_id = SelectField(_l("Term"), validators=[Optional()])
     open = BooleanField(_l("Open to everyone (otherwise only to the chosen groups)"), default=True)
     group_ids = SelectMultipleField(_l("Groups"), coerce=int, validators=[Optional()])
-    state = SelectField(_l("State"), choices=state_choices(), default="active")
-    substantiation_mode = SelectField(_l("Reasons to choose from"), default="this_faculty_and_parents", choices=[
+    state = SelectField(_l("State"), choices=options(state_choices()), default="active")
+    substantiation_mode = SelectField(_l("Reasons to choose from"), default="this_faculty_and_parents", choices=options([
         ("this_faculty_and_parents", _l("this faculty and its parents")),
-        ("this_faculty_only", _l("this faculty only"))])
+        ("this_faculty_only", _l("this faculty only"))]))
     auto_accept = BooleanField(_l("Accept sign-ups automatically"), default=True)
 
 
@@ -54,8 +60,8 @@ class DatesRuleForm(FlaskForm):
     start_date = DateField(_l("From"), validators=[InputRequired()])
     end_date = DateField(_l("Until"), validators=[InputRequired()])
     number = IntegerField(_l("Number of dates"), default=10, validators=[InputRequired(), NumberRange(1, 366)])
-    frequency = SelectField(_l("Frequency"), choices=frequency_choices(), default="weekly")
-    week_day = SelectField(_l("Day of the week"), choices=WEEK_DAYS, default="")
+    frequency = SelectField(_l("Frequency"), choices=options(frequency_choices()), default="weekly")
+    week_day = SelectField(_l("Day of the week"), choices=options(WEEK_DAYS), default="")
     start_even = BooleanField(_l("Start from an even week"))
     use_calendar = BooleanField(_l("Skip days off of the academic calendar"), default=True)
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
@@ -99,7 +105,7 @@ def status_choices():
 
 class SpecificUserForm(FlaskForm):
     person = StringField(_l("Login or student number"), validators=[DataRequired(), Length(max=64)])
-    status = SelectField(_l("Status"), choices=status_choices(), default="accepted")
+    status = SelectField(_l("Status"), choices=options(status_choices()), default="accepted")
     substantiation = SelectField(_l("Reason"), coerce=int, validators=[Optional()])
     message = StringField(_l("Message"), validators=[Optional(), Length(max=2000)])
 
@@ -109,7 +115,7 @@ class ExternalPersonForm(FlaskForm):
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=200)])
     contact_data = StringField(_l("Other contact"), validators=[Optional(), Length(max=500)])
-    status = SelectField(_l("Status"), choices=status_choices(), default="accepted")
+    status = SelectField(_l("Status"), choices=options(status_choices()), default="accepted")
     substantiation = SelectField(_l("Reason"), coerce=int, validators=[Optional()])
     message = StringField(_l("Message"), validators=[Optional(), Length(max=2000)])
 

@@ -12,7 +12,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import pick
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, Faculty, Room, Term
-from . import calendar, manage, queries
+from . import calendar, manage as ops, queries
 from .blueprint import attempt, bp, flash_error, load, require_staff
 from .forms import DateForm, DatesRuleForm, MeetingForm
 from .models import Meeting, MeetingDate
@@ -85,7 +85,7 @@ def edit_meeting(meeting_id=None):
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in ("name_pl", "name_en", "comment_pl", "comment_en", "faculty_id",
                                                    "term_id", "open", "state", "substantiation_mode", "auto_accept")}
-        saved, err = attempt(lambda: manage.save_meeting(current_user, meeting, group_ids=form.group_ids.data or [],
+        saved, err = attempt(lambda: ops.save_meeting(current_user, meeting, group_ids=form.group_ids.data or [],
                                                          **data))
         if not err:
             flash(_("Meeting saved."), "success")
@@ -127,7 +127,7 @@ def manage_meeting(meeting_id):
             if preview is not None and request.form.get("action") == "create":
                 chosen = set(request.form.getlist("day"))
                 days = [d for d in preview if d.isoformat() in chosen]
-                created, err = attempt(lambda: manage.add_dates(
+                created, err = attempt(lambda: ops.add_dates(
                     current_user, meeting, days, f.start_time.data, f.end_time.data, f.seats_limit.data,
                     f.reserve_seats_limit.data, f.registration_days_before.data, f.registration_hours_before.data,
                     f.room_id.data or None, f.comment_pl.data, f.comment_en.data))
@@ -162,7 +162,7 @@ def edit_date(date_id):
         form.comment_pl.data, form.comment_en.data = (d.comment or {}).get("pl"), (d.comment or {}).get("en")
     elif form.validate_on_submit():
         join = datetime.combine
-        _result, err = attempt(lambda: manage.update_date(
+        _result, err = attempt(lambda: ops.update_date(
             current_user, d, start_time=join(form.day.data, form.start_time.data),
             end_time=join(form.day.data, form.end_time.data),
             registration_start_time=join(form.registration_start.data, form.registration_start_time.data),
@@ -186,7 +186,7 @@ def cancel_date(date_id):
     meeting_id = d.meeting_id
     if not EmptyForm().validate_on_submit():
         abort(400)
-    _result, err = attempt(lambda: manage.cancel_date(current_user, d))
+    _result, err = attempt(lambda: ops.cancel_date(current_user, d))
     if err:
         flash_error(err)
     else:
