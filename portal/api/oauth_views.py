@@ -4,7 +4,7 @@ These are static routes, so Flask picks them before the generic services/* dispa
 they are declared in the registry too, so that apiref documents them."""
 from authlib.common.urls import add_params_to_uri
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.forms import EmptyForm
@@ -16,6 +16,18 @@ from .models import Token
 from .registry import P, SCOPES, method, module
 
 bp = Blueprint("oauth", __name__)
+
+# What a person reads on the authorize page (services/apiref/scopes has the developers' texts).
+SCOPE_LABELS = {
+    "studies": _l("see your courses, groups and terms"),
+    "grades": _l("see your grades"),
+    "grades_write": _l("enter and change grades in your name"),
+    "staff_perspective": _l("see data as a staff member (attendance lists, groups you teach)"),
+    "offline_access": _l("act while you are not using it"),
+    "email": _l("see your e-mail address"),
+    "personal": _l("see your personal data (student number, titles)"),
+    "student_exams": _l("sign you up for and out of exams"),
+}
 
 module("services/oauth", "OAuth", "OAuth 1.0a: getting and revoking access tokens.")
 
@@ -87,7 +99,7 @@ def authorize():
             token, current_user):
         begin_write()
         return _approved(token)
-    scopes = [(s, SCOPES.get(s, "")) for s in token.scope_list]
+    scopes = [(s, SCOPE_LABELS.get(s) or SCOPES.get(s, "")) for s in token.scope_list]
     return render_template("api/authorize.html", token=token, consumer=token.consumer, scopes=scopes,
                            form=form)
 
