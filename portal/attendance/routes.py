@@ -132,7 +132,7 @@ def _row_answer(list_id, student_id, change):
         db.session.commit()
     except ServiceError as err:
         db.session.rollback()
-        error, status = str(err), err.status if err.status != 400 else 409
+        error, status = str(err), 409 if err.error == "object_invalid" else err.status
     lst = db.session.get(AttendanceList, list_id)
     if not request.htmx:
         if error:
