@@ -1,9 +1,9 @@
-"""services/attendance: the ten methods, each a thin shell over portal.attendance.services."""
+"""services/attendance: the ten methods, thin shells over the attendance queries and services."""
 import functools
 
 from ..api.registry import SCOPES, F, P, attr, datetime_attr, id_attr, method, module, ref, resource, scope
 from ..errors import ServiceError
-from . import services
+from . import queries, services
 from .models import ATTENDANCE_MODES, LIST_MODES
 
 module("services/attendance", "Attendance lists",
@@ -55,22 +55,22 @@ def names_method(func):
         brief="Get information of attendance.", errors=NOT_FOUND_LIST, **AUTH)
 @names_method
 def attendance(call):
-    lst = services.get_list(call.user, call.params["list_id"])
-    return services.roster(lst, call.params["student_ids"])
+    lst = queries.get_list(call.user, call.params["list_id"])
+    return queries.roster(lst, call.params["student_ids"])
 
 
 @method("services/attendance/attendance_list", resource=ATTENDANCE_LIST, default_fields="id", params=[LIST_ID],
         brief="Get information of a single attendance list.", errors=NOT_FOUND_LIST, **AUTH)
 @names_method
 def attendance_list(call):
-    return services.get_list(call.user, call.params["list_id"])
+    return queries.get_list(call.user, call.params["list_id"])
 
 
 @method("services/attendance/attendance_lists", resource=ATTENDANCE_LIST, result="dict", default_fields="id",
         params=[P("list_ids", required=True, type="ids", description="Pipe-separated list of attendance list IDs.")],
         brief="Get information of multiple attendance lists.", **AUTH)
 def attendance_lists(call):
-    return services.lists_by_ids(call.user, call.params["list_ids"])
+    return queries.lists_by_ids(call.user, call.params["list_ids"])
 
 
 @method("services/attendance/change_list_mode", result="raw", writes=True,
@@ -90,7 +90,7 @@ def change_list_mode(call):
         brief="Create a new attendance list.", errors=("object_invalid", "object_not_found"), **AUTH)
 @names_method
 def create_attendance_list(call):
-    group = services.find_group(call.params["course_unit_id"], call.params["group_number"])
+    group = queries.find_group(call.params["course_unit_id"], call.params["group_number"])
     lst = services.create_list(call.user, group, call.params["date"], call.params["mode"])
     return {"list_id": str(lst.id)}
 
@@ -101,7 +101,7 @@ def create_attendance_list(call):
         errors=("object_invalid", "object_not_found"), **AUTH)
 @names_method
 def create_from_tt(call):
-    group = services.find_group(call.params["course_unit_id"], call.params["group_number"])
+    group = queries.find_group(call.params["course_unit_id"], call.params["group_number"])
     services.create_from_tt(call.user, group, call.params["default_mode"])
     return {}
 
@@ -118,10 +118,10 @@ def delete_list(call):
 @method("services/attendance/group", resource=ATTENDANCE_LIST, result="list", default_fields="id",
         params=[UNIT_ID, GROUP_NUMBER], brief="Get information of attendance lists for selected group.", **AUTH)
 def group(call):
-    found = services.find_group(call.params["course_unit_id"], call.params["group_number"])
-    if found is None or not services.can_manage_group(found, call.user):
+    found = queries.find_group(call.params["course_unit_id"], call.params["group_number"])
+    if found is None or not queries.can_manage_group(found, call.user):
         return []  # the page lists no error here: others' groups simply have no lists for you
-    return services.lists_of_group(found)
+    return queries.lists_of_group(found)
 
 
 @method("services/attendance/update_attendance", result="raw", writes=True,
@@ -140,4 +140,4 @@ def update_attendance(call):
 @method("services/attendance/user", resource=ATTENDANCE_LIST, result="list", default_fields="id",
         brief="Get all attendance lists for user.", **AUTH)
 def user(call):
-    return services.lists_of_user(call.user)
+    return queries.lists_of_user(call.user)

@@ -7,7 +7,7 @@ from .. import clock
 from ..errors import ServiceError
 from ..extensions import db
 from ..university.models import ClassGroup
-from . import services, summary
+from . import queries, services, summary
 from .forms import CreateListForm, FromTimetableForm, ModeForm
 from .models import AttendanceList, can_manage_group
 
@@ -42,10 +42,10 @@ def _default_date(group):
 @login_required
 def index():
     """The groups whose attendance the person takes, and their own attendance as a student."""
-    taught = services.taught_groups(current_user) if current_user.is_staff else []
+    taught = queries.taught_groups(current_user) if current_user.is_staff else []
     attended = []
     if current_user.is_student:
-        attended = [(g, summary.student_summary(g, current_user)) for g in services.attended_groups(current_user)]
+        attended = [(g, summary.student_summary(g, current_user)) for g in queries.attended_groups(current_user)]
     return render_template("attendance/index.html", taught=taught, attended=attended)
 
 
@@ -59,11 +59,11 @@ def group(group_id):
 
 
 def _group_page(group, form, tt_form=None, status=200):
-    lists = services.lists_of_group(group)
+    lists = queries.lists_of_group(group)
     counts = summary.fill_counts(group)
     return render_template("attendance/group.html", group=group, lists=lists, counts=counts, form=form,
                            tt_form=tt_form or FromTimetableForm(prefix="tt", formdata=None),
-                           n_students=len(services.participant_ids(group))), status
+                           n_students=len(queries.participant_ids(group))), status
 
 
 @bp.route("/groups/<int:group_id>/lists", methods=["POST"])
@@ -104,9 +104,9 @@ def create_from_tt(group_id):
 
 
 def _roster_context(lst, message=None):
-    rows = services.roster(lst)
+    rows = queries.roster(lst)
     marked = sum(1 for r in rows if r.mode)
-    return dict(lst=lst, rows=rows, marked=marked, message=message, filled=services.has_entries(lst),
+    return dict(lst=lst, rows=rows, marked=marked, message=message, filled=queries.has_entries(lst),
                 mode_form=ModeForm(prefix="lm", formdata=None, mode=lst.mode))
 
 
@@ -138,7 +138,7 @@ def _row_answer(list_id, student_id, change):
         if error:
             flash(error, "error")
         return _back_to(list_id, student_id)
-    rows = services.roster(lst)
+    rows = queries.roster(lst)
     row = next((r for r in rows if r.student.id == student_id), None)
     if row is None:
         return render_template("errors/_message.html", message=error or _("Not found")), status

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from ..auth.models import User
 from ..extensions import db
 from .models import AttendanceEntry, AttendanceList
-from .services import participant_ids
+from .queries import participant_ids
 
 DEFAULT_THRESHOLD = 80
 
