@@ -90,7 +90,7 @@ def _grade_value(cond, call):
 
 CONDITION = resource("services/exams/condition", {
     "examrep": ref(lambda c, call: db.session.get(_grades_model("ExamReport"), c.examrep_id),
-                   "services/examrep/exam"),
+                   "services/examrep/exam", only_primary=True),
     "grade_value": F(_grade_value),
 })
 
@@ -113,7 +113,7 @@ GROUP = resource("services/exams/group", {
     "number_of_slots": attr("number_of_slots"),
     "slots": ref(lambda g, call: list(g.slots), "services/exams/slot"),
     "examiners": ref(_examiners, "services/users/user"),
-    "room": ref(lambda g, call: g.room, "services/geo/room"),
+    "room": ref(lambda g, call: g.room, "services/geo/room", only_primary=True),
     "is_examiner": F(lambda g, call: g.is_examiner(call.user)),
     "register_until": F(lambda g, call: datetime_attr("register_until").get(g.exam, call)),
     "unregister_until": F(lambda g, call: datetime_attr("unregister_until").get(g.exam, call)),
@@ -133,7 +133,7 @@ EXAM = resource("services/exams/exam", {
     "id": id_attr(),
     "examination_session_id": id_attr("session_id"),
     "term": ref(lambda e, call: e.term, "services/terms/term"),
-    "course": ref(lambda e, call: e.course, "services/courses/course"),
+    "course": ref(lambda e, call: e.course, "services/courses/course", only_primary=True),
     "registration_start": datetime_attr("registration_start"),
     "registration_end": datetime_attr("registration_end"),
     "examiners_visible": attr("examiners_visible"),
@@ -148,7 +148,7 @@ EXAM = resource("services/exams/exam", {
     "register_until": datetime_attr("register_until"),
     "unregister_until": datetime_attr("unregister_until"),
     "exchange_until": datetime_attr("exchange_until"),
-    "examrep_session": ref(_examrep_session, "services/examrep/exam_session"),
+    "examrep_session": ref(_examrep_session, "services/examrep/exam_session", only_primary=True),
     "students_count": F(lambda e, call: len(svc.edition_student_ids(e))),
     "admission_conditions": ref(lambda e, call: {str(c.examrep_id): c for c in e.conditions},
                                 "services/exams/condition", primary=False),
@@ -163,7 +163,7 @@ SESSION = resource("services/exams/examination_session", {
     "name": attr("name"),
     "description": attr("description"),
     "status": attr("status"),
-    "exams": ref(lambda s, call: list(s.exams), "services/exams/exam"),
+    "exams": ref(lambda s, call: list(s.exams), "services/exams/exam", only_primary=True),
     "faculty": F(lambda s, call: {"id": s.faculty.id, "name": s.faculty.name}),
 })
 
