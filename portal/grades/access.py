@@ -77,7 +77,7 @@ def visible_students(user, report, kind=READ):
     students = report.students()
     if ids is None:
         return students
-    if kind == READ and user is not None:
+    if kind == READ and user is not None and report.has_student(user.id):
         ids.add(user.id)  # everyone reads their own grade
     known = {s.id for s in students}
     extra = ids - known  # examiners' attendees need not sit in a class group
