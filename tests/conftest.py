@@ -125,15 +125,15 @@ class LiveServer:
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
              f"127.0.0.1:{self.port}", "--timeout", "120", "--log-level", "warning", "app:app"],
             cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 self.log.seek(0)
                 raise RuntimeError("gunicorn died: " + self.log.read().decode(errors="replace"))
             try:
-                requests.get(self.url + "/login", timeout=1)
+                requests.get(self.url + "/login", timeout=10)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
 
