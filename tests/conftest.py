@@ -135,6 +135,7 @@ class LiveServer:
                 return
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError("gunicorn did not start")
 
     def session(self, login=None, password="demo"):
