@@ -44,7 +44,7 @@ def test_student_books_with_plain_post_and_htmx(client, auth, app, m):
     r = client.post(f"/meetings/dates/{m.date.id}/sign-up", data={"substantiation": m.sub.id}, headers=HX)
     body = r.get_data(as_text=True)
     assert r.status_code == 200 and body.lstrip().startswith('<article id="booking"')
-    assert "reserve list, place 1" in body
+    assert "lista rezerwowa, miejsce 1" in body
     auth.logout()
     auth.login("stud4")
     r = client.post(f"/meetings/dates/{m.date.id}/sign-up", data={"substantiation": m.sub.id}, headers=HX)
@@ -52,7 +52,7 @@ def test_student_books_with_plain_post_and_htmx(client, auth, app, m):
     auth.logout()
     auth.login("stud1")
     r = client.post(f"/meetings/dates/{m.date.id}/sign-off", headers=HX)
-    assert r.status_code == 200 and "You have signed off." in r.get_data(as_text=True)
+    assert r.status_code == 200 and "Wypisano cię z terminu." in r.get_data(as_text=True)
     assert [x[1:] for x in rows(app, m.date)] == [("accepted", False, 1), ("accepted", False, 2)]
 
 
@@ -73,7 +73,7 @@ def test_my_bookings_and_ical(client, auth, mf, m):
     mf.entry(m.date, m.student)
     auth.login("stud1")
     page = client.get("/meetings/my").get_data(as_text=True)
-    assert "Konsultacje" in page and "accepted" in page
+    assert "Konsultacje" in page and "przyjęty(-a)" in page
     r = client.get("/meetings/my.ics")
     assert r.status_code == 200 and r.mimetype == "text/calendar"
     from icalendar import Calendar
