@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from portal.api.registry import METHODS, MODULES, SCOPES
+from portal.api.registry import METHODS, MODULES, RESOURCES, SCOPES
 
 
 @pytest.fixture
@@ -148,3 +148,21 @@ def test_wire_rules(client, make):
     assert body["user_messages"]["fields"]["term_id"] == {"pl": "To pole jest wymagane.", "en": "This field is required."}
     r = client.put("/services/terms/term")
     assert r.status_code == 405 and "message" in r.get_json()
+
+
+def test_registry_is_consistent():
+    """Every reference resolves, every default selector compiles, every scope is registered."""
+    from portal.api.selectors import compile_selector
+    problems = []
+    for path, res in RESOURCES.items():
+        for name, f in res.fields.items():
+            if f.ref and f.ref not in RESOURCES:
+                problems.append(f"{path}.{name} refers to {f.ref}, which has no fields")
+    for path, m in METHODS.items():
+        problems += [f"{path} needs the unknown scope {s}" for s in m.scopes if s not in SCOPES]
+        if m.resource is not None and m.default_fields:
+            try:
+                compile_selector(path, m.default_fields, only_primary=m.only_primary, resource=m.resource)
+            except Exception as exc:  # noqa: BLE001 - collected and reported
+                problems.append(f"{path}: default fields {m.default_fields!r}: {exc}")
+    assert not problems, "\n".join(problems)

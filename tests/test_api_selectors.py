@@ -28,6 +28,8 @@ def units_api():
                         load=lambda: selectinload(CourseUnit.groups)),
         "edition": ref(lambda u, call: u.edition, "services/courses/course_edition"),
         "course": ref(lambda u, call: u.edition.course, "services/courses/course", bare_id=True),
+        "staff_only": F(lambda u, call: "staff", forbidden=lambda call: None if call.user and call.user.is_staff
+                        else "staff_only"),
     }
 
     def units(call):
@@ -140,3 +142,15 @@ def test_few_fields_fetch_little_and_lists_have_no_n_plus_1(client, make, uni, u
     many = counts()
     assert few == many  # the number of queries does not grow with the number of objects
     assert many == {"id": 1, "id|groups[number]": 2, "id|groups[number|lecturers[id]]": 3}
+
+
+def test_field_forbidden(client, api, uni, units_api):
+    r = get(client, "units", fields="id|staff_only")
+    assert r.status_code == 403
+    assert r.get_json() | {"message": ""} == {"error": "field_forbidden", "field_name": "staff_only", "message": "",
+                                             "method_name": "services/apitest/units", "reason": "staff_only"}
+    METHODS["services/apitest/units"].token = "optional"
+    METHODS["services/apitest/units"].consumer = "required"
+    r = api.call("services/apitest/units", user=uni.lecturer, fields="staff_only")
+    assert r.status_code == 200 and r.get_json()[0] == {"staff_only": "staff"}
+    assert api.call("services/apitest/units", user=uni.student, fields="staff_only").status_code == 403

@@ -1,12 +1,15 @@
 """The OAuth 1.0a provider: temporary credentials and token credentials (Authlib's
 AuthorizationServer), stored in the database."""
 import json
+import random
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from authlib.oauth1.errors import OAuth1Error
 from authlib.oauth1.rfc5849.authorization_server import AuthorizationServer
-from flask import Response, request
+from flask import Response, current_app, request
 
+from .. import clock
 from ..extensions import db
 from . import oauth
 from .errors import ApiError, param_invalid
@@ -32,6 +35,9 @@ class Provider(oauth.Verifier, AuthorizationServer):
         return Response(json.dumps({"message": message}), status=401, content_type="application/json")
 
     def create_temporary_credential(self, req):
+        if random.random() < 0.02:  # forget request tokens nobody finished with
+            horizon = clock.now() - timedelta(seconds=current_app.config.get("OAUTH_REQUEST_TOKEN_TTL", 3600))
+            db.session.execute(db.delete(Token).where(Token.kind == "request", Token.created < horizon))
         token = Token(kind="request", consumer=req.client, callback=req.redirect_uri,
                       scopes="|".join(requested_scopes()))
         db.session.add(token)

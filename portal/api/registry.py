@@ -53,6 +53,8 @@ class F:
     only_primary: bool = False
     # Without brackets the field holds only the id(s) of the referenced object(s) ("ID of ...").
     bare_id: bool = False
+    # `forbidden(call)` -> a reason when this caller may not ask for the field (field_forbidden).
+    forbidden: Optional[Callable] = None
 
     @property
     def secondary(self):

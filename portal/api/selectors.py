@@ -47,7 +47,7 @@ def default_selector(method_path):
     return "id" if "id" in res.fields else (primary[0] if primary else "")
 
 
-def compile_selector(method_path, text, only_primary=False, resource=None, depth=0):
+def compile_selector(method_path, text, only_primary=False, resource=None, depth=0, call=None):
     """Check a selector against a method's fields and turn it into a tree:
     {name: subtree or None}. Unknown names, brackets on plain fields and secondary fields
     where only primary ones are allowed are refused with the error of CONVENTIONS.md."""
@@ -65,6 +65,10 @@ def compile_selector(method_path, text, only_primary=False, resource=None, depth
         if f.secondary and only_primary:
             raise field_error("field_invalid", name, method_path,
                               f"Field {name} of {method_path} is secondary and is not allowed here.")
+        reason = f.forbidden(call) if f.forbidden is not None and call is not None else None
+        if reason:
+            raise field_error("field_forbidden", name, method_path,
+                              f"You may not ask for the field {name} of {method_path}.", reason=reason)
         if f.ref is None:
             if sub is not None:
                 raise field_error("field_invalid", name, method_path,
@@ -74,7 +78,8 @@ def compile_selector(method_path, text, only_primary=False, resource=None, depth
             tree[name] = None
         else:
             sub_text = sub if sub is not None else default_selector(f.ref)
-            tree[name] = compile_selector(f.ref, sub_text, only_primary=f.only_primary, depth=depth + 1)
+            tree[name] = compile_selector(f.ref, sub_text, only_primary=f.only_primary, depth=depth + 1,
+                                          call=call)
     return tree
 
 

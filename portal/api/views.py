@@ -102,12 +102,11 @@ def run(method, fmt, callback):
     consumer, token, user = authenticate(method, raw)
     g.api_user = user
     values = params_mod.parse(method, raw)
-    tree = None
+    call = Call(method, values, consumer, token, user, None)
     if method.has_fields:
         selector = values.get("fields") or method.default_fields or ""
-        tree = selectors.compile_selector(method.path, selector, only_primary=method.only_primary,
-                                          resource=method.resource)
-    call = Call(method, values, consumer, token, user, tree)
+        call.fields = selectors.compile_selector(method.path, selector, only_primary=method.only_primary,
+                                                 resource=method.resource, call=call)
     set_write_intent(method.writes)
     if method.writes:
         db.session.commit()  # start the method's own (write) transaction
