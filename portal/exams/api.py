@@ -1,4 +1,6 @@
 """services/exams: the objects (resources) and the read methods; batch methods in api_admin.py."""
+import re
+
 from flask import request
 
 from ..api.errors import field_error, object_forbidden
@@ -19,7 +21,7 @@ def trusted(call):
 
 def _explicit(name):
     """Did the caller name this field in `fields` (rather than get it from a default)?"""
-    return name in (request.values.get("fields") or "")
+    return re.search(rf"(^|[|\[]){name}($|[|\]])", request.values.get("fields") or "") is not None
 
 
 def attendee_access(group, call):

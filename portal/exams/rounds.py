@@ -10,6 +10,7 @@ end settles it, under the exam's row lock, exactly once (unique exam + round).
 """
 import random
 import secrets
+from datetime import timedelta
 
 from .. import clock
 from ..auth.models import User
@@ -103,7 +104,6 @@ def _draw(exam, index, now):
     start = exam.registration_start
     length = exam.micro_round_length
     period = length + (exam.micro_break_length or 0)
-    from datetime import timedelta
     round_start = start + timedelta(seconds=period * index)
     draw = ExamDraw(exam_id=exam.id, round_index=index, round_start=round_start,
                     round_end=round_start + timedelta(seconds=length), drawn_at=now, seed=seed,

@@ -10,7 +10,7 @@ from ..auth.forms import EmptyForm
 from ..auth.models import User
 from ..errors import ServiceError
 from ..extensions import db
-from ..langdict import ld
+from ..langdict import ld, pick
 from ..university.models import CourseEdition, Faculty, GradeType, Room
 from . import batch, manage
 from .forms import BatchForm, ConditionForm, ExamForm, GroupForm, SessionForm, choices
@@ -58,7 +58,7 @@ def session_form(session_id=None):
         abort(403)
     session = db.session.get(ExaminationSession, session_id) or abort(404) if session_id else None
     form = SessionForm(obj=None)
-    form.faculty_id.choices = choices((f.id, f.name.get("pl")) for f in db.session.scalars(db.select(Faculty).order_by(Faculty.id)))
+    form.faculty_id.choices = choices((f.id, pick(f.name)) for f in db.session.scalars(db.select(Faculty).order_by(Faculty.id)))
     if request.method == "GET" and session is not None:
         form.name_pl.data, form.name_en.data = session.name.get("pl"), session.name.get("en")
         desc = session.description or {}

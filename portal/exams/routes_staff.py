@@ -1,6 +1,7 @@
 """Examiner and coordinator pages: attendee lists (HTML and CSV), admission, draws audit."""
 import csv
 import io
+import re
 
 from flask import Response, abort, render_template
 from flask_babel import gettext as _
@@ -35,7 +36,7 @@ def attendees(exam_id):
     exam = _attendee_exam(exam_id)
     user = me()
     manager = exam.can_manage(user)
-    admitted, unadmitted = svc.admission_lists(exam) if exam.conditions and manager else ([], {})
+    admitted, unadmitted = svc.admission_lists(exam) if exam.conditions else ([], {})
     people = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(list(unadmitted))))} \
         if unadmitted else {}
     draws = rounds.draws_of(exam) if manager else []
@@ -60,7 +61,7 @@ def attendees_csv(exam_id):
                 writer.writerow([exam.code, group.number, slot.number, f"{slot.start:%Y-%m-%d %H:%M}",
                                  f"{slot.end:%Y-%m-%d %H:%M}", group.room.label if group.room else "",
                                  u.student_number or "", _safe(u.last_name), _safe(u.first_name), _safe(u.email or "")])
-    name = f"attendees-{exam.code}.csv".replace('"', "")
+    name = "attendees-" + re.sub(r"[^A-Za-z0-9._-]", "_", exam.code) + ".csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
