@@ -135,5 +135,5 @@ def terms_of_student(user_id):
     ids = student_edition_ids(user_id)
     if not ids:
         return []
-    return list(db.session.scalars(db.select(Term).join(CourseEdition, CourseEdition.term_id == Term.id)
-                                   .where(CourseEdition.id.in_(ids)).distinct().order_by(Term.order_key.desc())))
+    term_ids = db.select(CourseEdition.term_id).where(CourseEdition.id.in_(ids))
+    return list(db.session.scalars(db.select(Term).where(Term.id.in_(term_ids)).order_by(Term.order_key.desc())))
