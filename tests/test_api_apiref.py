@@ -146,6 +146,11 @@ def test_wire_rules(client, make):
     body = r.get_json()
     assert r.status_code == 400 and body["error"] == "param_missing" and body["param_name"] == "term_id"
     assert body["user_messages"]["fields"]["term_id"] == {"pl": "To pole jest wymagane.", "en": "This field is required."}
+    for r in (client.get("/services/terms/term?term_id=20%FF30Z"),
+              client.post("/services/terms/term", data=b"term_id=20%FF30Z",
+                          content_type="application/x-www-form-urlencoded")):
+        assert r.status_code == 400 and r.get_json()["param_name"] == "term_id"
+    assert client.get("/services/terms/term?term_id=2030Z&fields=id|name&x=%25FF").status_code == 200
     r = client.put("/services/terms/term")
     assert r.status_code == 405 and "message" in r.get_json()
 

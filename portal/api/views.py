@@ -1,5 +1,6 @@
 """The `services/<module>/<method>` dispatcher: auth, parameters, selectors, formats, errors."""
 import re
+from urllib.parse import unquote, unquote_to_bytes
 
 from flask import Blueprint, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,6 +47,23 @@ class Call:
         """Loader options for what the selector asks for (pass them to `.options(...)`)."""
         res = resource or self.method.resource
         return res.load_options(tree if tree is not None else self.fields)
+
+
+def check_utf8(encoded):
+    """Werkzeug keeps an undecodable %XX as text; the wire is UTF-8, so refuse it instead."""
+    for part in encoded.split(b"&"):
+        name, _, value = part.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            raise param_invalid(unquote(name.decode("latin-1"), errors="replace"),
+                                "the value is not valid UTF-8 text") from None
+
+
+def check_encoding():
+    check_utf8(request.query_string)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        check_utf8(request.get_data(cache=True))  # before the form is parsed (werkzeug reuses the bytes)
 
 
 def raw_params():
@@ -125,8 +143,9 @@ def dispatch(path):
     """Answer one services/* method call."""
     if request.method == "OPTIONS":
         return formats.render(None), 200
-    fmt, callback = request.values.get("format", "json"), request.values.get("callback")
     try:
+        check_encoding()
+        fmt, callback = request.values.get("format", "json"), request.values.get("callback")
         formats.check(fmt, callback)
     except ApiError as error:
         return formats.render(error.body(), error.status)
