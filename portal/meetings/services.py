@@ -6,7 +6,7 @@ PostgreSQL; the write transaction's BEGIN IMMEDIATE on SQLite) and only then cou
 requests can never both take the last seat. Unique constraints catch the rest (one entry per
 person per date).
 """
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from .. import clock
 from ..auth.models import User
@@ -127,9 +127,22 @@ def _fill_seats(date):
     return promoted
 
 
+def _counts(date_id):
+    """(main list, reserve list) sizes, in one query."""
+    return tuple(db.session.execute(select(
+        func.count(case((Participant.is_reserve.is_(False), Participant.id))),
+        func.count(case((Participant.is_reserve.is_(True), Participant.id)))).where(
+        Participant.meeting_date_id == date_id, Participant.status != "rejected")).one())
+
+
+def _has_entry(date_id, user_id):
+    return db.session.scalar(select(Participant.id).where(Participant.meeting_date_id == date_id,
+                                                          Participant.user_id == user_id)) is not None
+
+
 def _take_place(date, entry, main_status):
     """Put a new entry at the end of the queue: a seat while seats last, else a reserve place."""
-    main, reserve = _count(date.id, False), _count(date.id, True)
+    main, reserve = _counts(date.id)
     if main < date.seats_limit:
         entry.is_reserve, entry.status = False, main_status
     elif reserve < date.reserve_seats_limit:
@@ -155,18 +168,26 @@ def _substantiation(meeting, substantiation_id, kind="meeting", required=False):
     return sub
 
 
-def sign_up_problem(user, date, now=None):
-    """Why `user` may not sign up for `date` now (a reason of sign_up), or None."""
+def _window_problem(date, now=None):
     now = now or clock.now()
-    meeting = date.meeting
-    if meeting.state != "active":
+    if date.meeting.state != "active":
         return "meeting_not_active"
-    if not meeting.can_attend(user):
-        return "no_user_permissions"
     if now < date.registration_start_time:
         return "meeting_date_not_begun"
     if now > date.registration_end_time or now >= date.start_time:
         return "meeting_date_ended"
+    return None
+
+
+def sign_up_problem(user, date, now=None):
+    """Why `user` may not sign up for `date` now (a reason of sign_up), or None."""
+    if date.meeting.state != "active":
+        return "meeting_not_active"
+    if not date.meeting.can_attend(user):
+        return "no_user_permissions"
+    problem = _window_problem(date, now)
+    if problem:
+        return problem
     if date.entry_of(user) is not None:
         return "user_already_subscribed"
     return None
@@ -181,11 +202,21 @@ def sign_up(user, date_id, substantiation_id, message=None):
     """The person signs up: a seat (accepted with auto-accept, else waiting for the lecturer),
     or a reserve place, or seats_limit_exceeded."""
     begin_write()
-    date = _locked_date(get_date(date_id).id)
-    problem = sign_up_problem(user, date)
+    date = get_date(date_id)
+    # Refuse a full date before queueing for its row lock (a rush is mostly refusals); the
+    # decisive check is repeated under the lock.
+    problem = sign_up_problem(user, date) or (None if has_free_place(date) else "seats_limit_exceeded")
     if problem:
         raise subscription_error(problem)
     sub = _substantiation(date.meeting, substantiation_id, required=True)
+    # Under the lock only what a concurrent request can change: the date itself (a lecturer's
+    # edit also locks it), this person's entry, and the counts.
+    date = _locked_date(date.id)
+    problem = _window_problem(date)
+    if problem:
+        raise subscription_error(problem)
+    if _has_entry(date.id, user.id):
+        raise subscription_error("user_already_subscribed")
     entry = Participant(user_id=user.id, substantiation=sub, substantiation_message=_text(message))
     return _take_place(date, entry, "accepted" if date.meeting.auto_accept else "waiting")
 
@@ -272,7 +303,7 @@ def sign_up_specific_user(actor, user_id, date_id, status="accepted", substantia
     if user is None:
         raise not_found("user_id", "services/meetings/sign_up_specific_user", "User")
     date = _locked_date(date.id)
-    if date.entry_of(user) is not None:
+    if _has_entry(date.id, user.id):
         raise subscription_error("user_already_subscribed")
     sub = _substantiation(date.meeting, substantiation_id)
     entry = Participant(user_id=user.id, substantiation=sub, substantiation_message=_text(message))
