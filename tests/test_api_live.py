@@ -14,19 +14,6 @@ pytestmark = pytest.mark.live
 FORM_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-@pytest.fixture
-def server(live_server, monkeypatch):
-    """The live server, started with patience: on a loaded machine the first answer can take
-    longer than the one second the start-up probe waits."""
-    real_get = requests.get
-    monkeypatch.setattr(requests, "get", lambda url, timeout=None, **kw: real_get(url, timeout=30, **kw))
-    srv = live_server(workers=2)
-    monkeypatch.setattr(requests, "get", real_get)
-    yield srv
-    srv.stop()
-    srv.proc.stderr.close()  # the fixture's stop() leaves the pipe open (a ResourceWarning)
-
-
 def browser_approves(url, login="coord"):
     """A person opens the authorize URL, signs in on the way, and presses Allow; returns the PIN."""
     s = requests.Session()
@@ -42,9 +29,9 @@ def browser_approves(url, login="coord"):
     return re.search(r'data-testid="pin"[^>]*>(\d+)<', r.text).group(1)
 
 
-def test_requests_oauthlib_against_live_server(api, make, request):
+def test_requests_oauthlib_against_live_server(live_server, api, make):
     uni = make.university()
-    srv = request.getfixturevalue("server")  # after the data exists (it is committed at start)
+    srv = live_server(workers=2)
     key, secret = api.consumer
     base = srv.url + "/services/"
 
@@ -110,3 +97,4 @@ def test_requests_oauthlib_against_live_server(api, make, request):
     # 6. a revoked token
     assert session.post(base + "oauth/revoke_token").json() == {}
     assert session.get(base + "users/user").status_code == 401
+    assert "Traceback" not in srv.errors()
