@@ -171,6 +171,7 @@ def test_notes_private_only_for_author(api, mf, m):
                     "term": {"id": m.term.id}, "private_note": "Sekret", "public_note": "Jawna"}
     r = api.call(M + "note", user=m.lecturer, id=own["id"])
     assert r.status_code == 400 and r.get_json()["error"] == "object_not_found"
+    refused(api.call(M + "note", user=m.student, id=own["id"]), "staff_only", error="method_forbidden", status=403)
     # participant notes: public ones for staff and the person; private ones only for their author-lecturer
     entry = mf.entry(m.date, m.student)
     fields = "public_notes[public_note|private_note]|private_notes[private_note]"

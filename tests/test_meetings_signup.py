@@ -165,6 +165,8 @@ def test_staff_sign_ups(api, app, m):
                 last_name="Zewnętrzny", email="Jan@Example.com", contact_data="+48 600"))
     refused(api.call(M + "sign_up_non_usos_person", user=m.admin, meeting_date_id=m.date.id, first_name="Jan",
                      last_name="Z", email="jan@example.com"), "non_usos_person_email_subscribed")
+    refused(api.call(M + "sign_up_non_usos_person", user=m.admin, meeting_date_id=m.date.id, first_name="Ola",
+                     last_name="Z", substantiation_id=m.rejection.id), "invalid_substantiation")
     # the reserve place goes to the next one, then nothing
     ok(api.call(M + "sign_up_non_usos_person", user=m.coordinator, meeting_date_id=m.date.id, first_name="Ewa",
                 last_name="Rezerwowa"))

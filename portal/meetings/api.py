@@ -4,7 +4,6 @@ The methods live in api_read.py and api_write.py, imported at the end.
 """
 from .. import clock
 from ..api.registry import F, attr, datetime_attr, id_attr, module, ref, resource
-from . import queries
 from .manage import notes_about
 from .services import has_free_place, sign_up_problem
 
@@ -153,6 +152,6 @@ NOTE = resource("services/meetings/note", {
     "public_note": attr("public_note"),
 })
 
-__all__ = ["MEETING", "MEETING_DATE", "PARTICIPANT", "NOTE", "SUBSTANTIATION", "queries"]
+__all__ = ["MEETING", "MEETING_DATE", "PARTICIPANT", "NOTE", "SUBSTANTIATION"]
 
 from . import api_read, api_write  # noqa: E402,F401  (the methods)

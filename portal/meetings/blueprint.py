@@ -1,5 +1,5 @@
 """The meetings blueprint and what its views share."""
-from flask import Blueprint, abort, flash, render_template
+from flask import Blueprint, abort, flash
 from flask_login import current_user
 
 from ..errors import ServiceError
@@ -30,11 +30,6 @@ def load(loader, *args):
 def require_staff():
     if not current_user.is_staff:
         abort(403)
-
-
-def page_or_partial(htmx, partial, page, status=200, **ctx):
-    """The partial for htmx (exactly the element it replaces), else the full page."""
-    return render_template(partial if htmx else page, **ctx), status
 
 
 def flash_error(err):

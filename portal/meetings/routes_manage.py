@@ -13,7 +13,7 @@ from ..extensions import db
 from ..langdict import pick
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, Faculty, Room, Term
 from . import calendar, manage as ops, queries
-from .blueprint import attempt, bp, flash_error, load, require_staff
+from .blueprint import attempt, bp, flash_error, require_staff
 from .forms import DateForm, DatesRuleForm, MeetingForm
 from .models import Meeting, MeetingDate
 

@@ -51,7 +51,6 @@ def participants(date_id):
 def _row_answer(entry_id, date_id, err=None, done=None):
     d = _managed_date(date_id)
     if request.htmx:
-        entry = db.session.get(Participant, entry_id)
         return render_template("meetings/_participant_rows.html", date=d, entries=list(d.participants),
                                reject_form=_reject_form(d.meeting), accept_form=EmptyForm(), error=err,
                                error_entry=entry_id, done=done), (err.status if err else 200)
