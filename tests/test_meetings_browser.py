@@ -4,7 +4,6 @@ import pytest
 
 from .conftest import browser_login
 from .factories_meetings import MeetingFactory
-from .test_meetings_live import live_server  # noqa: F401  (the patient live server fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -25,7 +24,7 @@ def setup(app, make):
     return uni, sub, rejection, free, full, pending, waiting
 
 
-def test_student_books_waits_on_reserve_and_is_promoted(page, setup, live_server):  # noqa: F811
+def test_student_books_waits_on_reserve_and_is_promoted(page, setup, live_server):
     uni, sub, _rej, free, full, _pending, _waiting = setup
     srv = live_server(workers=2)
     browser_login(page, srv.url, "stud1")
@@ -50,7 +49,7 @@ def test_student_books_waits_on_reserve_and_is_promoted(page, setup, live_server
     assert statuses == ["accepted", "accepted"]
 
 
-def test_lecturer_accepts_and_rejects_in_place(page, setup, live_server):  # noqa: F811
+def test_lecturer_accepts_and_rejects_in_place(page, setup, live_server):
     uni, _sub, rejection, _free, _full, pending, waiting = setup
     srv = live_server(workers=2)
     browser_login(page, srv.url, "coord")

@@ -1,67 +1,15 @@
 """Real simultaneous HTTP requests through a 4-worker gunicorn: never more people than places on any
 path (sign-up, staff sign-ups, accept), a gap-free queue, promotion in queue order after sign-offs."""
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import requests
 
 from portal.extensions import db
 from portal.meetings.models import MeetingDate, Participant
 
-from .conftest import ROOT, LiveServer
 from .factories_meetings import MeetingFactory
-from .pg import free_port
 
 pytestmark = pytest.mark.live
-
-
-class PatientLiveServer(LiveServer):
-    """LiveServer that waits out slow first answers (a busy machine) instead of failing on a
-    read timeout, and never leaves a gunicorn behind when it gives up."""
-
-    def __init__(self, db_url, workers=4):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY="test-secret")
-        self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "120", "--log-level", "warning", "app:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("gunicorn died")
-            try:
-                requests.get(self.url + "/login", timeout=10)
-                return
-            except requests.RequestException:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("gunicorn did not start")
-
-
-@pytest.fixture
-def live_server(app, db_url):
-    """Like conftest's live_server, patient with a slow start."""
-    servers = []
-
-    def start(workers=4):
-        with app.app_context():
-            db.session.commit()
-        servers.append(PatientLiveServer(db_url, workers))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        errors = server.errors()
-        server.stop()
-        assert "Traceback" not in errors, errors
 
 
 def state(app, date_id):
@@ -127,6 +75,7 @@ def test_rush_on_one_date_then_sign_offs(app, make, live_server):
     assert len(rows) == 4 and not any(r[3] for r in rows)
     assert [r[4] for r in rows] == [1, 2, 3, 4]
     assert [(r[0], r[1]) for r in rows][-3:] == reserve_order  # promoted in queue order
+    assert "Traceback" not in srv.errors()
 
 
 def test_accepts_at_once_never_exceed_seats(app, make, live_server):
@@ -146,3 +95,4 @@ def test_accepts_at_once_never_exceed_seats(app, make, live_server):
     assert len(rows) == 2 and [r[4] for r in rows] == [1, 2]
     with app.app_context():
         assert db.session.get(MeetingDate, date.id).seats_limit == 2
+    assert "Traceback" not in srv.errors()
