@@ -105,6 +105,7 @@ def test_grade_types(api, uni):
     assert [t["id"] for t in ok(api.call(M + "grade_type_index"))] == ["PL", "ZAL"]
     body = ok(api.call(M + "grade_types", grade_type_ids="PL|QQ"))
     assert body["QQ"] is None and body["PL"]["id"] == "PL" and set(body["PL"]) == {"id", "name", "is_current"}
+    err(api.call(M + "grade_types", grade_type_ids="PL|a%b"), 400, "param_invalid")
 
 
 def test_update_grade_administrative(api, app, uni):

@@ -1,6 +1,8 @@
 """services/grades: a person's grades (exam_id is the id of an exam report), grade types; and the
 older services/examrep/exam and exam_session, answered from the same data as services/examrep2."""
-from ..api.errors import field_error, object_not_found
+import re
+
+from ..api.errors import field_error, object_not_found, param_invalid
 from ..api.reference import get_edition
 from ..api.registry import F, P, attr, id_attr, module, ref, resource
 from ..extensions import db
@@ -12,6 +14,7 @@ from .api_examrep2 import EXAMREP, SESSION, UPDATE_PARAMS, update_from_call
 module("services/grades", "Grades", "These methods allow you to access information about user's grades.")
 module("services/examrep", "Exam reports (old)", "Exam reports, as the older module describes them.")
 M = "services/grades/"
+TYPE_ID = re.compile(r"^[\w.-]+$", re.ASCII)
 DEFAULT = "value_symbol|passes|value_description|exam_id|exam_session_number"
 
 OLD_EXAM = resource("services/examrep/exam", dict(EXAMREP.fields))
@@ -158,7 +161,6 @@ def terms(call):
 def latest(call):
     days = call.params["days"]
     if days < 0 or days > 36500:
-        from ..api.errors import param_invalid
         raise param_invalid("days", "between 0 and 36500")
     return queries.latest_grades(call.user.id, days)
 
@@ -184,6 +186,8 @@ def grade_type_index(call):
          brief="Get info about multiple grade types.")
 def grade_types(call):
     ids = call.params["grade_type_ids"]
+    if any(not TYPE_ID.match(i) for i in ids):
+        raise param_invalid("grade_type_ids", "grade type IDs are letters, digits, '_', '-' and '.'")
     found = {t.id: t for t in db.session.scalars(db.select(GradeType).where(GradeType.id.in_(ids)))}
     return {i: found.get(i) for i in ids}
 
