@@ -15,4 +15,4 @@ def init_app(app):
                  _l("Grade students in the exam reports you coordinate, teach or examine."))
     register_nav(app, "grades.my_grades", _l("My grades"), lambda user: user.is_student,
                  _l("Your grades by term, the latest ones, your average."))
-    register_seed(app, 50, seed)
+    register_seed(app, 30, seed)  # before exams (40), which link its exams to these reports
