@@ -65,3 +65,18 @@ def test_formats(client, make):
     assert r.status_code == 400 and r.get_json()["param_name"] == "callback"
     r = client.get("/services/terms/term?term_id=2030Z&format=xmlmap2")
     assert r.status_code == 200 and b"2030Z" in r.data and r.mimetype == "text/xml"
+
+
+def test_email_needs_its_scope(api, uni):
+    me = api.call("services/users/user", user=uni.student, scopes=("studies",), fields="id|email").get_json()
+    assert me == {"id": str(uni.student.id), "email": None}
+    me = api.call("services/users/user", user=uni.student, scopes=("email",), fields="email").get_json()
+    assert me == {"email": uni.student.email}
+    other = api.call("services/users/user", user=uni.coordinator, scopes=("email",), user_id=uni.student.id,
+                     fields="email").get_json()
+    assert other == {"email": None}
+    other = api.call("services/users/user", user=uni.coordinator, scopes=("other_emails",),
+                     user_id=uni.student.id, fields="email").get_json()
+    assert other == {"email": uni.student.email}
+    peer = api.call("services/users/user", user=uni.students[1], user_id=uni.student.id, fields="email").get_json()
+    assert peer == {"email": None}  # students never see each other's addresses

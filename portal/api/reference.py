@@ -16,6 +16,14 @@ module("services/geo", "Geography", "Buildings and rooms.")
 module("services/groups", "Groups", "Class groups.")
 
 
+def _may_see_email(u, call):
+    if call.user is None:
+        return False
+    if call.user.id == u.id:
+        return call.has_scope("email")
+    return call.user.is_staff and call.has_scope("other_emails")
+
+
 def _titles(u, call):
     return {"before": u.titles_before, "after": u.titles_after}
 
@@ -24,7 +32,8 @@ USER = resource("services/users/user", {
     "id": id_attr(),
     "first_name": attr("first_name"),
     "last_name": attr("last_name"),
-    "email": F(lambda u, call: u.email if call.user is not None and (call.user.id == u.id or call.user.is_staff) else None),
+    "email": F(lambda u, call: u.email if _may_see_email(u, call) else None,
+               description="E-mail address: your own with the email scope; staff see others' with other_emails."),
     "student_number": F(lambda u, call: u.student_number if call.user is not None and (call.user.id == u.id or call.user.is_staff) else None),
     "titles": F(_titles),
 })
