@@ -166,8 +166,13 @@ def test_interactivity_minimal_skips_the_question_after_an_earlier_approval(api,
     signed(api.client, "/services/oauth/access_token", api.consumer,
            token=(second["oauth_token"], second["oauth_token_secret"]), verifier=verifier)
     third = form_answer(request_token(api, callback="https://app.example.com/cb", scopes="studies"))
-    r = client.get(f"/services/oauth/authorize?oauth_token={third['oauth_token']}&interactivity=minimal")
+    r = client.get(f"/services/oauth/authorize?oauth_token={third['oauth_token']}&interactivity=confirm_user")
+    assert r.status_code == 200 and 'value="approve"' in r.get_data(as_text=True)
+    r = client.get(f"/services/oauth/authorize?oauth_token={third['oauth_token']}")  # minimal is the default
     assert r.status_code == 303 and "oauth_verifier=" in r.location
+    wider = form_answer(request_token(api, callback="https://app.example.com/cb", scopes="studies|email"))
+    r = client.get(f"/services/oauth/authorize?oauth_token={wider['oauth_token']}")
+    assert r.status_code == 200  # more than approved before: asks again
 
 
 def test_authorize_post_needs_csrf(app, api, uni):

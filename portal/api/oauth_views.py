@@ -95,8 +95,9 @@ def authorize():
             return redirect(add_params_to_uri(callback, [("oauth_token", key), ("error", "access_denied")]),
                             code=303)
         return render_template("api/denied.html")
-    if request.values.get("interactivity") == "minimal" and services.covered_by_earlier_approval(
-            token, current_user):
+    # "minimal" (the default): no question when the person already gave this application these scopes
+    if request.method == "GET" and request.args.get("interactivity", "minimal") != "confirm_user" \
+            and services.covered_by_earlier_approval(token, current_user):
         begin_write()
         return _approved(token)
     scopes = [(s, SCOPE_LABELS.get(s) or SCOPES.get(s, "")) for s in token.scope_list]
