@@ -99,7 +99,8 @@ def test_batch_register_and_unregister(app, api, uni, ex):
 
 
 @pytest.mark.parametrize("values", ["not json", "[1, 2]", '{"1": [1]}', '{"1": {"1": "5"}}', '{"1": {"1": [true]}}',
-                                    '{"1": {"1": ["x"]}}'])
+                                    '{"1": {"1": ["x"]}}',
+                                    '{"1": {"1": [99999999999999999999]}}', '{"1": {"1": ["\u00b2"]}}'])
 def test_batch_malformed_values(api, ex, values):
     err(api.call("services/exams/batch_register_exam", admin=True, exam_id=ex.exam.id, values=values),
         400, "param_invalid", param_name="values")

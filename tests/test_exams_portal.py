@@ -98,6 +98,7 @@ def test_visibility_and_bad_ids(app, client, auth, ex):
     auth.logout()
     auth.login("stud1")
     assert client.get("/exams/99999").status_code == 404
+    assert client.get("/exams/99999999999999999999999").status_code == 404
     assert client.post(f"/exams/{ex.exam.id}/slots/99999", headers=HX).status_code == 404
     assert client.get(f"/exams/{ex.exam.id}/attendees").status_code == 403
     assert client.get(f"/exams/manage/exams/{ex.exam.id}").status_code == 403

@@ -187,7 +187,7 @@ def exam_method(call):
 def exams_method(call):
     out = {}
     for exam_id in call.params["ids"]:
-        exam = db.session.get(svc.Exam, int(exam_id)) if exam_id.isdigit() and len(exam_id) < 12 else None
+        exam = db.session.get(svc.Exam, svc.as_int(exam_id)) if svc.as_int(exam_id) is not None else None
         out[exam_id] = exam if exam is not None and svc.can_view_session(exam.session, None, trusted(call)) else None
     return out
 
@@ -247,7 +247,7 @@ def session_method(call):
 def sessions_method(call):
     out = {}
     for session_id in call.params["ids"]:
-        s = db.session.get(ExaminationSession, int(session_id)) if session_id.isdigit() and len(session_id) < 12 else None
+        s = db.session.get(ExaminationSession, svc.as_int(session_id)) if svc.as_int(session_id) is not None else None
         out[session_id] = s if s is not None and svc.can_view_session(s, call.user, trusted(call)) else None
     return out
 

@@ -10,7 +10,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
 from .registration import leave, place
-from .services import get_group, get_slot
+from .services import as_int, get_group, get_slot
 
 
 def _invalid(param, detail):
@@ -29,15 +29,14 @@ def parse_values(exam, values, param="values"):
         group = get_group(exam, group_number, param)
         for slot_number, user_ids in slots.items():
             if not isinstance(user_ids, list) or not all(
-                    isinstance(u, int) and not isinstance(u, bool) or isinstance(u, str) and u.isdigit()
-                    and len(u) < 12 for u in user_ids):
+                    isinstance(u, (int, str)) and as_int(u) is not None for u in user_ids):
                 raise _invalid(param, f"group {group_number}, slot {slot_number}: a list of user IDs is required")
-            plan.append((group_number, slot_number, get_slot(group, slot_number, param), [str(u) for u in user_ids]))
+            plan.append((group_number, slot_number, get_slot(group, slot_number, param), [str(as_int(u)) for u in user_ids]))
     return plan
 
 
 def _user(user_id):
-    return db.session.get(User, int(user_id))
+    return db.session.get(User, as_int(user_id))
 
 
 def register_one(exam, slot, user):

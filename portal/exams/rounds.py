@@ -20,7 +20,7 @@ from ..extensions import db
 from ..langdict import ld
 from .models import Exam, ExamDraw, ExamRequest, ExamSlot
 from .registration import already_registered, not_attending, place, window_closed
-from .services import attends_course, check_admitted, registration_of
+from .services import as_int, attends_course, check_admitted, registration_of
 
 
 def submit_request(exam, user, slot_ids, now=None):
@@ -29,7 +29,7 @@ def submit_request(exam, user, slot_ids, now=None):
     begin_write()
     settle(exam, now)
     limit = exam.preferences_limit if exam.has_priorities else 1
-    wanted = list(dict.fromkeys(int(s) for s in slot_ids if str(s).isdigit()))[:max(limit, 1)]
+    wanted = list(dict.fromkeys(as_int(s) for s in slot_ids if as_int(s) is not None))[:max(limit, 1)]
     own = {s.id for g in exam.groups for s in g.slots}
     if not wanted or any(s not in own for s in wanted):
         raise ServiceError("param_invalid", "Choose slots of this exam.", param_name="slots",

@@ -12,6 +12,7 @@ from . import rounds, services as svc
 from .calendar import calendar_response
 from .models import VISIBLE_STATUSES, Exam, ExamSlot
 from .registration import clashes, leave, place
+from .services import get_by_id
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 
@@ -22,7 +23,7 @@ def me():
 
 def load_exam(exam_id):
     """The exam, if the person may see it: its course's students, registered ones, and staff."""
-    exam = db.session.get(Exam, exam_id) or abort(404)
+    exam = get_by_id(Exam, exam_id) or abort(404)
     if exam.can_see_attendees(me()):
         return exam
     if exam.session.status not in VISIBLE_STATUSES:
@@ -103,7 +104,7 @@ def pick(exam_id, slot_id):
     """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""
     exam = load_exam(exam_id)
     _check_form()
-    slot = db.session.get(ExamSlot, slot_id)
+    slot = get_by_id(ExamSlot, slot_id)
     if slot is None or slot.group.exam_id != exam.id:
         abort(404)
     try:

@@ -16,6 +16,7 @@ from . import batch, manage
 from .forms import BatchForm, ConditionForm, ExamForm, GroupForm, SessionForm, choices
 from .models import Exam, ExamGroup, ExaminationSession
 from .routes import bp, me
+from .services import as_int, get_by_id
 
 
 def _ld(pl, en):
@@ -23,7 +24,7 @@ def _ld(pl, en):
 
 
 def _managed_exam(exam_id):
-    exam = db.session.get(Exam, exam_id) or abort(404)
+    exam = get_by_id(Exam, exam_id) or abort(404)
     if not exam.can_manage(me()):
         abort(403, _("You may not manage this exam."))
     return exam
@@ -56,7 +57,7 @@ def session_form(session_id=None):
     """Create or edit an examination session (administrators)."""
     if not manage.can_manage_sessions(me()):
         abort(403)
-    session = db.session.get(ExaminationSession, session_id) or abort(404) if session_id else None
+    session = get_by_id(ExaminationSession, session_id) or abort(404) if session_id else None
     form = SessionForm(obj=None)
     form.faculty_id.choices = choices((f.id, pick(f.name)) for f in db.session.scalars(db.select(Faculty).order_by(Faculty.id)))
     if request.method == "GET" and session is not None:
@@ -97,7 +98,7 @@ def _exam_values(form):
 def exam_form(session_id=None, exam_id=None):
     """Create or edit an exam: windows, priorities, micro-rounds, the linked exam report."""
     exam = _managed_exam(exam_id) if exam_id else None
-    session = exam.session if exam else (db.session.get(ExaminationSession, session_id) or abort(404))
+    session = exam.session if exam else (get_by_id(ExaminationSession, session_id) or abort(404))
     if not me().is_staff:
         abort(403)
     form = ExamForm()
@@ -188,7 +189,7 @@ def group_form(exam_id, group_id=None):
     exam = _managed_exam(exam_id)
     group = None
     if group_id is not None:
-        group = db.session.get(ExamGroup, group_id)
+        group = get_by_id(ExamGroup, group_id)
         if group is None or group.exam_id != exam.id:
             abort(404)
     form = GroupForm()
@@ -202,7 +203,8 @@ def group_form(exam_id, group_id=None):
     elif request.method == "GET":
         form.number.data = max([g.number for g in exam.groups], default=0) + 1
     if form.validate_on_submit():
-        room = db.session.get(Room, int(form.room_id.data)) if (form.room_id.data or "").isdigit() else None
+        room_id = as_int(form.room_id.data or "")
+        room = db.session.get(Room, room_id) if room_id is not None else None
         try:
             manage.save_group(exam, group, me(), number=form.number.data, start=form.start.data, end=form.end.data,
                               capacity=form.capacity.data, number_of_slots=form.number_of_slots.data, room=room,
@@ -221,7 +223,7 @@ def group_form(exam_id, group_id=None):
 def delete_group(exam_id, group_id):
     """Delete an empty group."""
     exam = _managed_exam(exam_id)
-    group = db.session.get(ExamGroup, group_id)
+    group = get_by_id(ExamGroup, group_id)
     if group is None or group.exam_id != exam.id or not EmptyForm().validate_on_submit():
         abort(404)
     try:

@@ -42,9 +42,23 @@ def not_found(what, param, method=None, message=None):
                         param_name=param, **({"method_name": method} if method else {}))
 
 
-def _int(value):
+def as_int(value):
+    """A database id from user input (ASCII digits, in range), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 2**31 else None
     text = str(value)
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+_int = as_int
+
+
+def get_by_id(model, value):
+    """The row with this id, or None (also for ids no database column could hold)."""
+    key = as_int(value)
+    return db.session.get(model, key) if key is not None else None
 
 
 def get_session(session_id, param="id", method=None):
