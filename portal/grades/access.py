@@ -15,6 +15,7 @@ class Access:
     """One reason a person reaches grades of a report (one row of examrep_session_access)."""
     cause: str                      # coordinator, lecturer, examiner
     groups: list = field(default_factory=list)   # ClassGroups when limited to groups
+    exam_groups: list = field(default_factory=list)  # the exams module's groups, for examiners
     student_ids: set = field(default_factory=set)
     unassigned: bool = False
     everyone: bool = False
@@ -28,6 +29,32 @@ def examiner_student_ids(user_id, report_id):
     try:
         from ..exams.services import examiner_student_ids as from_exams
         return set(from_exams(user_id, report_id) or ())
+    except Exception:  # noqa: BLE001  (exams absent or half-built must not break grading)
+        return set()
+
+
+def examiner_exam_groups(user_id, report_id):
+    """The exam groups of this report's exams that the person examines (empty without exams)."""
+    try:
+        from ..exams.models import Exam, ExamGroup, exam_group_examiners
+        from ..extensions import db
+        return list(db.session.scalars(
+            db.select(ExamGroup).join(Exam, Exam.id == ExamGroup.exam_id)
+            .join(exam_group_examiners, exam_group_examiners.c.group_id == ExamGroup.id)
+            .where(Exam.examrep_id == report_id, exam_group_examiners.c.user_id == user_id)))
+    except Exception:  # noqa: BLE001  (exams absent or half-built must not break grading)
+        return []
+
+
+def examiner_report_ids(user_id):
+    """Reports linked to exams in which the person examines a group."""
+    try:
+        from ..exams.models import Exam, ExamGroup, exam_group_examiners
+        from ..extensions import db
+        return set(db.session.scalars(
+            db.select(Exam.examrep_id).join(ExamGroup, ExamGroup.exam_id == Exam.id)
+            .join(exam_group_examiners, exam_group_examiners.c.group_id == ExamGroup.id)
+            .where(exam_group_examiners.c.user_id == user_id, Exam.examrep_id.is_not(None))))
     except Exception:  # noqa: BLE001  (exams absent or half-built must not break grading)
         return set()
 
@@ -46,7 +73,7 @@ def accesses(user, report, kind=READ):
             found.append(Access("lecturer", groups=groups, student_ids=ids))
     exam_ids = examiner_student_ids(user.id, report.id)
     if exam_ids:
-        found.append(Access("examiner", student_ids=exam_ids))
+        found.append(Access("examiner", student_ids=exam_ids, exam_groups=examiner_exam_groups(user.id, report.id)))
     return found
 
 

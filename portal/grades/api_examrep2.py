@@ -80,7 +80,7 @@ EXAMREP = resource(M + "examrep", {
 ACCESS = resource(M + "examrep_session_access", {
     "cause": attr("cause"),
     "groups": primary_only(ref(lambda a, call: list(a.groups), "services/groups/class_group")),
-    "exam_groups": deferred_ref(F(lambda a, call: [], ref="services/exams/exam_group"),
+    "exam_groups": deferred_ref(F(lambda a, call: list(a.exam_groups), ref="services/exams/exam_group"),
                                 "services/exams/exam_group"),
     "unassigned": attr("unassigned"),
 })
