@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..auth.forms import EmptyForm
-from ..database import begin_write
+from ..database import begin_write, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
 from . import rounds, services as svc
@@ -24,13 +24,12 @@ def me():
 def load_exam(exam_id):
     """The exam, if the person may see it: its course's students, registered ones, and staff."""
     exam = get_by_id(Exam, exam_id) or abort(404)
+    if exam.session.status in VISIBLE_STATUSES and current_user.is_student and (
+            svc.attends_course(exam, current_user.id) or svc.registration_of(exam, current_user.id)):
+        return exam
     if exam.can_see_attendees(me()):
         return exam
-    if exam.session.status not in VISIBLE_STATUSES:
-        abort(404)
-    if not (svc.attends_course(exam, current_user.id) or svc.registration_of(exam, current_user.id)):
-        abort(404)
-    return exam
+    abort(404)
 
 
 def slot_context(exam, message=None, kind="info"):
@@ -47,7 +46,11 @@ def slot_context(exam, message=None, kind="info"):
 
 
 def respond(exam, message, kind, status=200):
-    """The slot list again (htmx), or back to the exam page with the message (plain form)."""
+    """The slot list again (htmx), or back to the exam page with the message (plain form).
+
+    The change is committed (or rolled back) by now: reading for the answer needs no write
+    lock, so on SQLite other students' registrations go on while this page renders."""
+    set_write_intent(False)
     if request.htmx:
         return render_template("exams/_slots.html", **slot_context(exam, message, kind)), status
     flash(message, "error" if kind == "error" else "success")
