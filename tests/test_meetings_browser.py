@@ -58,6 +58,7 @@ def test_lecturer_accepts_and_rejects_in_place(page, setup, live_server):
     first.get_by_test_id("accept").click()
     page.locator(f"tr[data-entry='{waiting[0].id}'] [data-testid=status]", has_text="accepted").wait_for()
     second = page.locator(f"tr[data-entry='{waiting[1].id}']")
+    second.get_by_test_id("reject-open").click()
     second.locator("select").select_option(str(rejection.id))
     second.locator("input[name='reject-message']").fill("Proszę napisać e-mail")
     second.get_by_test_id("reject").click()

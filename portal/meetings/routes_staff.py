@@ -10,10 +10,15 @@ from ..extensions import db
 from ..langdict import pick
 from ..university.models import Faculty, Term
 from . import calendar, manage, queries, services
+from .api import lecturer_actions
 from .blueprint import attempt, bp, flash_error, require_staff
 from .forms import DayOffForm, ExternalPersonForm, NoteForm, RejectForm, SpecificUserForm
 from .models import Participant
 from .routes_manage import _managed_date
+
+
+def _actions(entry):
+    return lecturer_actions(entry, current_user)
 
 
 def _choices(meeting, kind, optional=True):
@@ -35,7 +40,7 @@ def _staff_forms(meeting):
 
 def _participants_page(d, status=200):
     person, external = _staff_forms(d.meeting)
-    return render_template("meetings/participants.html", date=d, entries=list(d.participants),
+    return render_template("meetings/participants.html", date=d, entries=list(d.participants), actions_of=_actions,
                            reject_form=_reject_form(d.meeting), accept_form=EmptyForm(),
                            person_form=person, external_form=external), status
 
@@ -52,6 +57,7 @@ def _row_answer(entry_id, date_id, err=None, done=None):
     d = _managed_date(date_id)
     if request.htmx:
         return render_template("meetings/_participant_rows.html", date=d, entries=list(d.participants),
+                               actions_of=_actions,
                                reject_form=_reject_form(d.meeting), accept_form=EmptyForm(), error=err,
                                error_entry=entry_id, done=done), (err.status if err else 200)
     if err:
