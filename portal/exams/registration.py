@@ -16,7 +16,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
 from .models import ExamRegistration, ExamSlot
-from .services import attends_course, check_admitted
+from .services import attends_course, check_admitted, registration_of
 
 
 def _refused(reason, message, pl, en, status=409, **extra):
@@ -93,6 +93,11 @@ def place(exam, user, slot, now=None, *, check_window=True, allow_switch=True):
     now = now or clock.now()
     if slot.group.exam_id != exam.id:
         raise ServiceError("object_not_found", "The slot does not belong to this exam.", param_name="slot")
+    if slot.taken >= slot.capacity:
+        # Refused from a read snapshot, without queueing for the write lock: in a rush most
+        # requests end here. The conditional UPDATE below is what really decides a seat.
+        current = registration_of(exam, user.id)
+        raise already_registered(same_slot=True) if current and current.slot_id == slot.id else slot_full()
     begin_write()
     existing = _locked_registration(exam, user.id)
     if existing is not None and existing.slot_id == slot.id:

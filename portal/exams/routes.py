@@ -97,16 +97,20 @@ def _settle(exam):
 
 
 def _check_form():
+    """CSRF check; then end the write transaction the sign-in lookup opened: the checks read
+    without the write lock, and the services take it (`begin_write`) only to change seats."""
     if not EmptyForm().validate_on_submit():
         abort(400, _("The form has expired; reload the page and try again."))
+    db.session.commit()
+    set_write_intent(False)
 
 
 @bp.route("/<int:exam_id>/slots/<int:slot_id>", methods=["POST"])
 @login_required
 def pick(exam_id, slot_id):
     """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""
-    exam = load_exam(exam_id)
     _check_form()
+    exam = load_exam(exam_id)
     slot = get_by_id(ExamSlot, slot_id)
     if slot is None or slot.group.exam_id != exam.id:
         abort(404)
@@ -135,8 +139,8 @@ def pick(exam_id, slot_id):
 @login_required
 def preferences(exam_id):
     """Ranked slot preferences for the micro-round draw."""
-    exam = load_exam(exam_id)
     _check_form()
+    exam = load_exam(exam_id)
     wanted = [v for k, v in sorted(request.form.items()) if k.startswith("pref") and v]
     try:
         req = rounds.submit_request(exam, me(), wanted)
@@ -152,8 +156,8 @@ def preferences(exam_id):
 @login_required
 def withdraw(exam_id):
     """Withdraw a request still waiting for its draw."""
-    exam = load_exam(exam_id)
     _check_form()
+    exam = load_exam(exam_id)
     rounds.withdraw_request(exam, me())
     db.session.commit()
     return respond(exam, _("Your request was withdrawn."), "success")
@@ -163,8 +167,8 @@ def withdraw(exam_id):
 @login_required
 def leave_exam(exam_id):
     """Give back my seat."""
-    exam = load_exam(exam_id)
     _check_form()
+    exam = load_exam(exam_id)
     try:
         leave(exam, me())
         db.session.commit()
