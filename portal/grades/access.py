@@ -7,6 +7,8 @@
 """
 from dataclasses import dataclass, field
 
+from flask import g, has_request_context
+
 READ, WRITE = "read", "write"
 
 
@@ -60,9 +62,20 @@ def examiner_report_ids(user_id):
 
 
 def accesses(user, report, kind=READ):
-    """Every way `user` reaches the grades of `report` for reading or writing."""
+    """Every way `user` reaches the grades of `report` for reading or writing (computed once
+    per request: a grid or a list of grades asks for every row)."""
     if user is None or not getattr(user, "is_authenticated", True):
         return []
+    if not has_request_context():
+        return _accesses(user, report, kind)
+    cache = g.setdefault("grades_accesses", {})
+    key = (user.id, report.id, kind)
+    if key not in cache:
+        cache[key] = _accesses(user, report, kind)
+    return cache[key]
+
+
+def _accesses(user, report, kind):
     found = []
     if report.edition.is_coordinator(user):
         found.append(Access("coordinator", everyone=True, unassigned=True))

@@ -38,7 +38,7 @@ REPORT_TYPE = resource(M + "examrep_type", {
 
 def _all_grades(s, call):
     need_scope(call, "grades", "all_grades", M + "examrep_session")
-    return [services.slot(s, u) for u in access.visible_students(call.user, s.report)]
+    return services.slots(s, access.visible_students(call.user, s.report))
 
 
 def _issuer_grade(s, call):
@@ -145,7 +145,7 @@ def class_group(call):
     if not students:
         services.check_read(call.user, report, -1)
     return SimpleNamespace(class_group=group,
-                           grades=[services.slot(s, u) for s in report.sessions for u in students])
+                           grades=[slot_ for s in report.sessions for slot_ in services.slots(s, students)])
 
 
 @declare(M + "examinee", resource=EXAMREP, result="list", default_fields=REPORT_DEFAULT, only_primary=True,

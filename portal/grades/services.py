@@ -71,6 +71,14 @@ def slot(session, student):
     return Slot(session, student, grade_of(session, student.id))
 
 
+def slots(session, students):
+    """Slots of many students in one query."""
+    ids = [u.id for u in students]
+    found = {g.student_id: g for g in db.session.scalars(
+        db.select(Grade).where(Grade.session_id == session.id, Grade.student_id.in_(ids)))} if ids else {}
+    return [Slot(session, u, found.get(u.id)) for u in students]
+
+
 def forbidden(reason, message, pl, en):
     return ServiceError("object_forbidden", message, reason=reason, status=403, user_message=ld(pl, en))
 
