@@ -93,6 +93,9 @@ def test_htmx_save_and_conflict(client, auth, app, uni):
     # invalid value: a message in the row, nothing saved
     r = client.post(row, headers=HX, data={"value": "7", "date_modified": stamp(app, uni.grade.id)})
     assert r.status_code == 422 and "Allowed" in r.get_data(as_text=True)
+    # a save that does not say what it was based on is refused, not applied blindly
+    assert client.post(row, headers=HX, data={"value": ""}).status_code == 400
+    assert grade_row(app, uni.general.id, uni.student.id) == ("4,5", 1)
     # a first grade for a student without one; "zal"-style lowercase and a plain (no-JS) post
     r = client.post(url(uni.general, tail=f"/students/{uni.students[1].id}"), data={"value": "3.5", "date_modified": ""})
     assert r.status_code == 303 and f"#row-{uni.students[1].id}" in r.headers["Location"]

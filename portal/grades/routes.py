@@ -55,8 +55,9 @@ def _parse_date(text):
 
 
 def _parse_stamp(text):
+    """The date_modified the row was shown with: every save is checked against it."""
     if text is None:
-        return services.UNSET
+        abort(400)
     text = text.strip()
     if not text:
         return None
