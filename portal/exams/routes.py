@@ -97,12 +97,20 @@ def _settle(exam):
 
 
 def _check_form():
-    """CSRF check; then end the write transaction the sign-in lookup opened: the checks read
-    without the write lock, and the services take it (`begin_write`) only to change seats."""
     if not EmptyForm().validate_on_submit():
         abort(400, _("The form has expired; reload the page and try again."))
-    db.session.commit()
-    set_write_intent(False)
+
+
+# The registration rush: these views read (who, which exam, is the slot full?) without the
+# write lock, and their services take it with `begin_write` only to change a seat. A refusal
+# ("full") then never queues for SQLite's single write lock.
+READ_FIRST = {"exams.pick", "exams.preferences", "exams.withdraw", "exams.leave_exam"}
+
+
+@bp.before_request
+def _reads_first():
+    if request.endpoint in READ_FIRST:
+        set_write_intent(False)
 
 
 @bp.route("/<int:exam_id>/slots/<int:slot_id>", methods=["POST"])
