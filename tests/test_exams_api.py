@@ -205,3 +205,13 @@ def test_sessions(app, api, uni, ex):
     assert ok(api.call("services/exams/examination_session", admin=True, id=hidden.id))["status"] == "in_preparation"
     body = ok(api.call("services/exams/examination_sessions", ids=f"{ex.session.id}|{hidden.id}|77", fields="id"))
     assert body == {str(ex.session.id): {"id": str(ex.session.id)}, str(hidden.id): None, "77": None}
+
+
+def test_examiners_hidden(app, api, uni, ex):
+    with app.app_context():
+        db.session.get(type(ex.exam), ex.exam.id).examiners_visible = False
+        db.session.commit()
+    params = dict(exam_id=ex.exam.id, group_number=1, fields="examiners[id]")
+    assert ok(api.call("services/exams/group", user=uni.student, **params))["examiners"] is None
+    assert ok(api.call("services/exams/group", user=uni.coordinator, **params))["examiners"] == [
+        {"id": str(uni.lecturer.id)}]

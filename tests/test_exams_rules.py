@@ -236,3 +236,17 @@ def test_micro_round_without_priorities_takes_one_choice(app, uni):
     out = run(app, lambda: rounds.submit_request(db.session.get(Exam, ex.exam.id), db.session.get(User, uni.outsider.id),
                                                  [ex.slot1.id], now=t))
     assert out.reason == "not_attending"
+
+
+def test_draw_command(app, uni, runner):
+    ex = _micro_exam(app, uni)
+    t = clock.now()
+    run(app, lambda: rounds.submit_request(db.session.get(Exam, ex.exam.id), db.session.get(User, uni.student.id),
+                                           [ex.slot2.id], now=t))
+    with app.app_context():
+        db.session.scalar(db.select(rounds.ExamRequest)).round_end = t - timedelta(seconds=1)
+        db.session.commit()
+    result = runner.invoke(args=["exams-draw"])
+    assert result.exit_code == 0 and "1 micro-round draw(s) run." in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(ExamRegistration)).slot_id == ex.slot2.id

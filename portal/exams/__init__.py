@@ -13,3 +13,11 @@ def init_app(app):
     register_nav(app, "exams.manage_index", _l("Exam sessions"), lambda user: user.is_staff,
                  _l("Examination sessions, exams, groups and slots; attendee lists."))
     register_seed(app, 40, seed_exams)
+
+    @app.cli.command("exams-draw")
+    def exams_draw():
+        """Run the draws of every micro-round that has ended (pages also run them on the next visit)."""
+        import click
+        from .rounds import settle_all
+        draws = settle_all()
+        click.echo(f"{len(draws)} micro-round draw(s) run.")

@@ -94,6 +94,18 @@ def settle(exam, now=None):
     return [_draw(exam, index, now) for index in rounds]
 
 
+def settle_all(now=None):
+    """Every exam's due draws, each exam in its own transaction."""
+    now = now or clock.now()
+    exam_ids = db.session.scalars(db.select(ExamRequest.exam_id).distinct().where(
+        ExamRequest.status == "pending", ExamRequest.round_end <= now)).all()
+    draws = []
+    for exam_id in exam_ids:
+        draws += [d.id for d in settle(db.session.get(Exam, exam_id), now)]
+        db.session.commit()
+    return draws
+
+
 def _draw(exam, index, now):
     requests = db.session.scalars(db.select(ExamRequest).filter_by(
         exam_id=exam.id, round_index=index, status="pending")).all()
