@@ -108,3 +108,12 @@ def row_for(user, report, session, student):
     writable = (error is None and access.can(user, report, student.id, access.WRITE)
                 and services.why_cannot_edit(grade) is None)
     return Row(student, grade, writable)
+
+
+def label_of(report, student):
+    """The class group a student's row is listed under."""
+    for unit in _grouping_units(report):
+        for group in unit.groups:
+            if group.has_participant(student):
+                return group_label(group)
+    return pick(ld("Pozostali", "Others"))

@@ -7,23 +7,38 @@ from flask_login import current_user, login_required
 
 from ..errors import ServiceError
 from ..extensions import db
-from . import csvio, grid as grid_mod, queries, services
+from . import access, csvio, grid as grid_mod, queries, services
 from .forms import ApplyImportForm, GradeRowForm, ImportForm
 
 bp = Blueprint("grades", __name__, url_prefix="/grades", static_folder="static",
                static_url_path="/static/grades")
 
 
-def load(report_id, number):
+def load(report_id, number, build=True):
     """The report and session, or 404; and the grid as the current person may see it, or 403."""
     report = services.db.session.get(services.ExamReport, report_id)
     session = report.session(number) if report else None
     if session is None:
         abort(404)
     try:
+        if not build:
+            if not access.is_grader(current_user, report):
+                services.check_read(None, report, -1)  # refuses: students use their own pages
+            return report, session, None
         return report, session, grid_mod.build(current_user, report, session)
     except ServiceError as error:
         abort(403, description=str(error))
+
+
+def load_row(report, session, student_id):
+    """One student's row (without building the whole grid), or 404 when they are not reachable here."""
+    student = services.db.session.get(services.User, student_id)
+    if student is None or not access.can(current_user, report, student_id, access.READ) or not (
+            report.has_student(student_id) or student_id in access.examiner_student_ids(current_user.id, report.id)):
+        abort(404)
+    row = grid_mod.row_for(current_user, report, session, student)
+    row.group_label = grid_mod.label_of(report, student)
+    return row
 
 
 @bp.route("/reports")
@@ -72,10 +87,8 @@ def _parse_stamp(text):
 def save_row(report_id, number, student_id):
     """Save one student's grade, comment and date; a stale row comes back as a conflict."""
     form = GradeRowForm()
-    report, session, grid = load(report_id, number)
-    row = next((r for r in grid.rows if r.student.id == student_id), None)
-    if row is None:
-        abort(404)
+    report, session, _grid = load(report_id, number, build=False)
+    row = load_row(report, session, student_id)
     state, message, status, attempted = "saved", None, 200, None
     if not form.validate():
         state, status = "error", 422
@@ -114,10 +127,8 @@ def save_row(report_id, number, student_id):
 @login_required
 def row_history(report_id, number, student_id):
     """Every change of one grade (opens in place under the row)."""
-    report, session, grid = load(report_id, number)
-    row = next((r for r in grid.rows if r.student.id == student_id), None)
-    if row is None:
-        abort(404)
+    report, session, _grid = load(report_id, number, build=False)
+    row = load_row(report, session, student_id)
     changes = services.history(row.grade)
     template = "grades/_history.html" if request.htmx else "grades/history.html"
     return render_template(template, row=row, changes=changes, report=report, session=session, graders=True)
