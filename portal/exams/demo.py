@@ -59,15 +59,21 @@ def _register(ctx, exam, students, skip=()):
         db.session.refresh(slot)
 
 
-def _report_id(course_id):
-    """An exam report of the course, when the grades module has made one (for the condition)."""
+def _report_id(ctx, course_id, type_id):
+    """The course's current-term exam report of this type, when the grades module made one."""
     try:
         from ..grades.models import ExamReport
-        from ..university.models import CourseEdition
     except ImportError:
         return None
-    return db.session.scalar(db.select(ExamReport.id).join(CourseEdition, CourseEdition.id == ExamReport.edition_id)
-                             .where(CourseEdition.course_id == course_id).order_by(ExamReport.id.desc()))
+    edition = _edition(ctx, course_id)
+    return db.session.scalar(db.select(ExamReport.id).where(ExamReport.edition_id == edition.id,
+                                                            ExamReport.type_id == type_id).order_by(ExamReport.id))
+
+
+def _link(ctx, exam, session_number):
+    """Link the exam to its course's exam report ("E"), whose session `session_number` grades it."""
+    exam.examrep_id = _report_id(ctx, exam.course_id, "E")
+    exam.examrep_session_number = session_number if exam.examrep_id else None
 
 
 def seed_exams(ctx):
@@ -110,16 +116,19 @@ def seed_exams(ctx):
     am, _ = _exam(ctx, winter, "MAT-AM1", "MAT-AM1-E1", "Egzamin", "Exam",
                   now - timedelta(days=2), now + timedelta(days=5))
     _group(ctx, am, 1, today + timedelta(days=12), 9, 40, 2, [am.edition().coordinators[0]], aula)
-    report_id = _report_id("MAT-AM1")
-    am.examrep_id = report_id
-    am.examrep_session_number = 1 if report_id else None
-    db.session.add(ExamCondition(exam=am, examrep_id=report_id or 1))
+    # Admitted: who passed the classes' credit report ("Z"); the demo grades decide who did.
+    credit = _report_id(ctx, "MAT-AM1", "Z")
+    if credit is not None:
+        db.session.add(ExamCondition(exam=am, examrep_id=credit))
 
     # Closed: INF-SO registration ended yesterday, with its students seated.
     so, so_ed = _exam(ctx, winter, "INF-SO", "INF-SO-E1", "Egzamin", "Exam",
                       now - timedelta(days=8), now - timedelta(days=1))
     _group(ctx, so, 1, today + timedelta(days=4), 12, 30, 2, [so.edition().coordinators[0]], small[3])
     _register(ctx, so, _students(so_ed)[:25])
+
+    for exam, sitting in ((alg, 1), (resit, 2), (bd, 1), (am, 1), (so, 1)):
+        _link(ctx, exam, sitting)
 
     # A session in preparation: only staff see it.
     prep, _ = _exam(ctx, summer, "INF-ALG", "INF-ALG-L1", "Egzamin (sesja letnia)", "Exam (summer session)",
