@@ -136,3 +136,8 @@ def batch_unregister_exam(call):
         errors=("object_not_found",), brief="Unregister and register multiple users at one request.", **ADMIN)
 def batch_registration(call):
     return batch.batch_registration(_exam(call), call.params["unregister"], call.params["register"])
+
+
+from . import api_docs  # noqa: E402  (descriptions for services/apiref)
+
+api_docs.apply()
