@@ -1,5 +1,4 @@
 """services/exams: every method, its default fields, nested selectors and errors."""
-import json
 
 import pytest
 
