@@ -13,7 +13,7 @@ from ..extensions import db
 from ..langdict import ld, pick
 from ..university.models import CourseEdition, Faculty, GradeType, Room
 from . import batch, manage
-from .forms import BatchForm, ConditionForm, ExamForm, GroupForm, SessionForm, choices
+from .forms import STATUS_LABELS, BatchForm, ConditionForm, ExamForm, GroupForm, SessionForm, choices
 from .models import Exam, ExamGroup, ExaminationSession
 from .routes import bp, me
 from .services import as_int, get_by_id
@@ -47,7 +47,7 @@ def manage_index():
     if not user.is_admin:
         sessions = [s for s in sessions if s.status not in ("archived",)]
     return render_template("exams/manage.html", sessions=sessions, exams=exams, is_admin=user.is_admin,
-                           editions=_editions(user))
+                           editions=_editions(user), status_labels=STATUS_LABELS)
 
 
 @bp.route("/manage/sessions/new", methods=["GET", "POST"])
@@ -131,7 +131,8 @@ def exam_form(session_id=None, exam_id=None):
 def exam_admin(exam_id):
     """An exam's management page: groups, conditions, open/close, batch registration."""
     exam = _managed_exam(exam_id)
-    return render_template("exams/exam_admin.html", exam=exam, form=EmptyForm(), condition_form=ConditionForm())
+    return render_template("exams/exam_admin.html", exam=exam, form=EmptyForm(), condition_form=ConditionForm(),
+                           status_labels=STATUS_LABELS)
 
 
 @bp.route("/manage/exams/<int:exam_id>/<any(open, close):action>", methods=["POST"])
@@ -242,11 +243,15 @@ def batch_register(exam_id):
     """Register students by pasting their student numbers; shows each one's outcome."""
     exam = _managed_exam(exam_id)
     form = BatchForm()
-    form.slot.choices = choices((s.id, _("Group %(g)s, slot %(n)s (%(t)s), free %(f)s", g=g.number, n=s.number,
-                                         t=f"{s.start:%Y-%m-%d %H:%M}", f=s.free)) for g in exam.groups for s in g.slots)
+
+    def slot_choices():
+        return choices((s.id, _("Group %(g)s, slot %(n)s (%(t)s), free %(f)s", g=g.number, n=s.number,
+                                t=f"{s.start:%Y-%m-%d %H:%M}", f=s.free)) for g in exam.groups for s in g.slots)
+    form.slot.choices = slot_choices()
     outcome = None
     if form.validate_on_submit():
         slot = next(s for g in exam.groups for s in g.slots if s.id == form.slot.data)
         outcome = batch.register_student_numbers(exam, slot, form.numbers.data)
         db.session.commit()
+        form.slot.choices = slot_choices()  # the seats just taken
     return render_template("exams/batch.html", form=form, exam=exam, outcome=outcome), 422 if form.errors else 200
