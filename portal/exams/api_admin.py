@@ -87,10 +87,12 @@ def search(call):
     start, end = call.params["start_date"], call.params["end_date"]
     if end < start:
         raise _params_invalid("session_not_found", "end_date must follow start_date.",
-                              "Data końcowa musi następować po początkowej.", "The end date must follow the start date.")
+                              "Data końcowa musi następować po początkowej.",
+                              "The end date must follow the start date.")
     if end > _add_month(start):
         raise _params_invalid("too_long_date_range", "The date range must not be longer than one month.",
-                              "Zakres dat nie może być dłuższy niż miesiąc.", "The date range must not exceed one month.")
+                              "Zakres dat nie może być dłuższy niż miesiąc.",
+                              "The date range must not exceed one month.")
     fac_id = call.params["faculty_id"]
     if fac_id and db.session.get(Faculty, fac_id) is None:
         raise svc.not_found("Faculty", "faculty_id", call.method.path)

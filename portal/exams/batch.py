@@ -31,7 +31,8 @@ def parse_values(exam, values, param="values"):
             if not isinstance(user_ids, list) or not all(
                     isinstance(u, (int, str)) and as_int(u) is not None for u in user_ids):
                 raise _invalid(param, f"group {group_number}, slot {slot_number}: a list of user IDs is required")
-            plan.append((group_number, slot_number, get_slot(group, slot_number, param), [str(as_int(u)) for u in user_ids]))
+            slot = get_slot(group, slot_number, param)
+            plan.append((group_number, slot_number, slot, [str(as_int(u)) for u in user_ids]))
     return plan
 
 

@@ -50,7 +50,8 @@ class ExamForm(FlaskForm):
     micro_break_length = IntegerField(_l("Micro-break length (seconds)"),
                                       validators=[Optional(), NumberRange(min=0, max=86400)])
     examrep_id = IntegerField(_l("Linked exam report (id)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    examrep_session_number = IntegerField(_l("Exam report session number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    examrep_session_number = IntegerField(_l("Exam report session number"),
+                                          validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class ConditionForm(FlaskForm):

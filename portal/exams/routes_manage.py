@@ -59,7 +59,8 @@ def session_form(session_id=None):
         abort(403)
     session = get_by_id(ExaminationSession, session_id) or abort(404) if session_id else None
     form = SessionForm(obj=None)
-    form.faculty_id.choices = choices((f.id, pick(f.name)) for f in db.session.scalars(db.select(Faculty).order_by(Faculty.id)))
+    faculties = db.session.scalars(db.select(Faculty).order_by(Faculty.id))
+    form.faculty_id.choices = choices((f.id, pick(f.name)) for f in faculties)
     if request.method == "GET" and session is not None:
         form.name_pl.data, form.name_en.data = session.name.get("pl"), session.name.get("en")
         desc = session.description or {}
@@ -194,7 +195,8 @@ def group_form(exam_id, group_id=None):
         if group is None or group.exam_id != exam.id:
             abort(404)
     form = GroupForm()
-    form.room_id.choices = choices([("", "—")] + [(str(r.id), r.label) for r in db.session.scalars(db.select(Room).order_by(Room.id))])
+    rooms = db.session.scalars(db.select(Room).order_by(Room.id))
+    form.room_id.choices = choices([("", "—")] + [(str(r.id), r.label) for r in rooms])
     lecturers = db.session.scalars(db.select(User).where(User.is_lecturer).order_by(User.last_name, User.id)).all()
     form.examiners.choices = choices((u.id, f"{u.last_name} {u.first_name}") for u in lecturers)
     if request.method == "GET" and group is not None:
