@@ -80,6 +80,35 @@ def test_rush_more_students_than_seats(app, make, live_server):
 
 
 @pytest.mark.live
+def test_opposite_switches_at_once(app, make, live_server):
+    """Students swap slots in both directions at the same moment: no deadlock, no lost seat."""
+    uni = make.university(n_students=16)
+    ex = ExamFactory(app).setup(uni, capacity=20, slots=2)  # two slots of 10
+    with app.app_context():
+        from portal.auth.models import User
+        from portal.exams.models import Exam
+        from portal.exams.registration import place
+        exam = db.session.get(Exam, ex.exam.id)
+        for i, student in enumerate(uni.students):
+            slot = db.session.get(ExamSlot, (ex.slot1 if i < 8 else ex.slot2).id)
+            place(exam, db.session.get(User, student.id), slot)
+        db.session.commit()
+    srv = live_server(workers=4)
+    sessions = [srv.session(f"stud{i}") for i in range(1, 17)]
+    base = f"{srv.url}/exams/{ex.exam.id}/slots/"
+    answers = _rush(sessions, lambda i: base + str((ex.slot2 if i < 8 else ex.slot1).id))
+    codes = [r.status_code for r in answers]
+    assert all(c in (200, 409) for c in codes), codes
+    slots, seats = _counts(app, ex.exam.id)
+    assert len(seats) == 16  # nobody lost a seat
+    assert all(taken == held <= cap for taken, held, cap in slots.values()), slots
+    moved = {uni.students[i].id for i, c in enumerate(codes) if c == 200}
+    for i, student in enumerate(uni.students):
+        wanted, old = (ex.slot2.id, ex.slot1.id) if i < 8 else (ex.slot1.id, ex.slot2.id)
+        assert seats[student.id] == (wanted if student.id in moved else old)
+
+
+@pytest.mark.live
 @pytest.mark.browser
 def test_student_picks_sees_switches_leaves(app, make, live_server, page):
     uni = make.university(n_students=3)

@@ -115,15 +115,22 @@ def place(exam, user, slot, now=None, *, check_window=True, allow_switch=True):
         check_admitted(exam, user.id)
     try:
         with db.session.begin_nested():
-            if not _take_seat(slot.id):
-                raise slot_full()
             if existing is not None:
+                # Both slot rows change: lock them in id order, so that two students switching
+                # in opposite directions never deadlock on PostgreSQL. A refusal rolls the
+                # savepoint back, giving the old seat back to its owner.
                 old_slot_id = existing.slot_id
+                for slot_id in sorted((old_slot_id, slot.id)):
+                    if slot_id == old_slot_id:
+                        _give_back_seat(old_slot_id)
+                    elif not _take_seat(slot.id):
+                        raise slot_full()
                 existing.slot_id = slot.id
-                _give_back_seat(old_slot_id)
                 db.session.flush()
                 _refresh_slots(old_slot_id, slot.id)
                 return "switched", existing
+            if not _take_seat(slot.id):
+                raise slot_full()
             registration = ExamRegistration(exam_id=exam.id, slot_id=slot.id, user_id=user.id, created_at=now)
             db.session.add(registration)
             db.session.flush()
