@@ -9,6 +9,7 @@ from ..extensions import db
 from ..langdict import ld
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, Term, group_participants
 from .models import AttendanceEntry, AttendanceList, can_manage_group
+from ..ids import int_id, small_int
 
 
 def not_found(reason, param, message, user_message):
@@ -35,7 +36,7 @@ def list_not_found():
 # --- finding things -----------------------------------------------------------------------
 
 def find_group(unit_id, number):
-    if not str(unit_id).isdigit() or not str(number).lstrip("-").isdigit():
+    if int_id(unit_id) is None or small_int(number) is None:
         return None
     return db.session.scalar(db.select(ClassGroup).filter_by(unit_id=int(unit_id), number=int(number)))
 
@@ -50,7 +51,7 @@ def managed_group(user, group):
 def get_list(user, list_id, for_update=False):
     """A list the user manages (others' lists do not exist for them)."""
     lst = None
-    if str(list_id).isdigit() and int(list_id) < 2**62:
+    if int_id(list_id) is not None:
         query = db.select(AttendanceList).where(AttendanceList.id == int(list_id))
         lst = db.session.scalar(lock(query) if for_update else query)
     if lst is None or not lst.can_manage(user):
@@ -74,7 +75,7 @@ def lists_of_user(user):
 
 def lists_by_ids(user, ids):
     """{id: list or None}; lists the user may not manage are None, as if absent."""
-    wanted = [int(i) for i in ids if i.isdigit() and int(i) < 2**62]
+    wanted = [int_id(i) for i in ids if int_id(i) is not None]
     found = {}
     if wanted:
         for lst in db.session.scalars(db.select(AttendanceList).where(AttendanceList.id.in_(wanted))):
@@ -137,7 +138,7 @@ def roster(lst, student_ids=None):
         .execution_options(populate_existing=True))}
     ids = participant_ids(lst.group) | set(entries)
     if student_ids is not None:
-        ids &= {int(s) for s in student_ids if str(s).isdigit() and int(s) < 2**62}
+        ids &= {int_id(s) for s in student_ids if int_id(s) is not None}
     people = db.session.scalars(db.select(User).where(User.id.in_(ids))
                                 .order_by(User.last_name, User.first_name, User.id)) if ids else []
     return [Row(p, entries[p.id].mode if p.id in entries else None,

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..langdict import ld
 from .models import ATTENDANCE_MODES, LIST_MODES, AttendanceEntry, AttendanceList
 from .queries import entry_of, get_list, has_entries, invalid, managed_group, not_found, participant_ids
+from ..ids import int_id
 
 UNSET = object()  # "leave the comment as it is"
 
@@ -101,7 +102,7 @@ def delete_list(user, list_id):
 # --- filling lists ------------------------------------------------------------------------
 
 def _check_student(lst, student_id):
-    sid = int(student_id) if str(student_id).isdigit() and int(student_id) < 2**62 else None
+    sid = int_id(student_id)
     if sid is None or sid not in participant_ids(lst.group):
         raise invalid("student_not_in_group", "Student is not in the group of this attendance list.",
                        ld("Tej osoby nie ma w grupie.", "This person is not in the group."))

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, login_manager
+from ..ids import int_id
 
 
 def init_app(app):
@@ -14,6 +15,6 @@ def init_app(app):
 
     @login_manager.user_loader
     def _load(user_id):
-        return db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+        return db.session.get(User, int_id(user_id)) if int_id(user_id) is not None else None
 
     app.register_blueprint(routes.bp)

@@ -10,6 +10,7 @@ from ..university.models import CourseEdition
 from . import queries, services
 from .models import Grade
 from .routes import bp
+from ..ids import small_int
 
 NEW_DAYS = 7
 
@@ -60,7 +61,7 @@ def my_grades():
 def my_latest():
     """Grades changed in the last days, newest first (new since my last visit marked)."""
     days = request.args.get("days", "30")
-    days = int(days) if days.isdigit() and int(days) <= 3650 else 30
+    days = small_int(days, 0, 3650) if small_int(days, 0, 3650) is not None else 30
     page = render_template("grades/my_latest.html", latest=queries.latest_grades(current_user.id, days),
                            seen=_seen_before(), days=days)
     _mark_seen()

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..langdict import ld
 from . import access
 from .models import EDITABLE_STATUSES, ExamReport, ExamSession, Grade, GradeChange
+from ..ids import int_id, small_int
 
 UNSET = object()
 PARAMS = {"report": "examrep_id", "session": "examrep_session_number", "student": "student_id"}
@@ -38,7 +39,7 @@ def not_found(param, message, reason=None, pl="Nie znaleziono.", en="Not found."
 
 
 def get_report(report_id, param="examrep_id"):
-    report = db.session.get(ExamReport, int(report_id)) if str(report_id).isdigit() else None
+    report = db.session.get(ExamReport, int_id(report_id)) if int_id(report_id) is not None else None
     if report is None:
         raise not_found(param, "Exam report not found.", pl="Nie ma takiego protokołu.",
                         en="No such exam report.")
@@ -46,7 +47,7 @@ def get_report(report_id, param="examrep_id"):
 
 
 def get_session(report, number, param="examrep_session_number"):
-    session = report.session(int(number)) if str(number).lstrip("-").isdigit() else None
+    session = report.session(small_int(number)) if small_int(number) is not None else None
     if session is None:
         raise not_found(param, "Exam report session not found.", pl="Nie ma takiego terminu.",
                         en="No such exam session.")
@@ -54,7 +55,7 @@ def get_session(report, number, param="examrep_session_number"):
 
 
 def get_student(student_id, param="student_id"):
-    user = db.session.get(User, int(student_id)) if str(student_id).isdigit() else None
+    user = db.session.get(User, int_id(student_id)) if int_id(student_id) is not None else None
     if user is None:
         raise not_found(param, "User not found.", pl="Nie ma takiej osoby.", en="No such person.")
     return user

@@ -9,6 +9,7 @@ from .api import (DATE_DEFAULT, MEETING, MEETING_DATE, MEETING_DEFAULT, NOTE, PA
 from .calendar import FREQUENCIES, generate_dates
 from .manage import NOTE_TYPES, find_note, get_own_note
 from .services import not_meeting_lecturer, staff_only
+from ..ids import small_int
 
 AUTH = dict(consumer="required", token="required", scopes=())
 
@@ -139,7 +140,7 @@ def generate_meeting_dates(call):
     p = call.params
     week_day = None
     if p["week_day"]:
-        if not p["week_day"].isdigit() or not 1 <= int(p["week_day"]) <= 7:
+        if small_int(p["week_day"], 1, 7) is None:
             raise param_invalid("week_day", "1 (Monday) .. 7 (Sunday)")
         week_day = int(p["week_day"])
     days = generate_dates(p["start_date"], p["end_date"], p["number"], p["frequency"], week_day,

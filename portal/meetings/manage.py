@@ -12,6 +12,7 @@ from ..langdict import ld
 from ..university.models import ClassGroup, Faculty, Room, Term
 from .models import STATES, SUBSTANTIATION_MODES, Meeting, MeetingDate, MeetingNote
 from .services import _count, _locked_date, fill_seats, not_found, not_meeting_lecturer, staff_only
+from ..ids import int_id
 
 
 def invalid(field, en, pl):
@@ -154,7 +155,7 @@ def _note_key(fac_id, term_id, user_id, method_name):
         raise not_found("fac_id", method_name, "Faculty")
     if db.session.get(Term, term_id or "") is None:
         raise not_found("term_id", method_name, "Term")
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() and len(str(user_id)) < 19 else None
+    user = db.session.get(User, int_id(user_id)) if int_id(user_id) is not None else None
     if user is None:
         raise not_found("user_id", method_name, "User")
     return fac_id, term_id, user.id
@@ -189,7 +190,7 @@ def put_note(actor, fac_id, term_id, user_id, note_type, content):
 
 def get_own_note(actor, note_id, method_name="services/meetings/note"):
     _check_lecturer(actor)
-    note = db.session.get(MeetingNote, int(note_id)) if str(note_id).isdigit() and len(str(note_id)) < 19 else None
+    note = db.session.get(MeetingNote, int_id(note_id)) if int_id(note_id) is not None else None
     if note is None or note.author_id != actor.id:
         param = "id" if method_name.endswith("/note") else "note_id"
         raise not_found(param, method_name, "Note")

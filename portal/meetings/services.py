@@ -15,6 +15,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
 from .models import MeetingDate, Participant, Substantiation
+from ..ids import int_id
 
 SUBSCRIPTION_ERRORS = {
     "meeting_not_active": ("Meeting is not active.", "Spotkanie nie jest aktywne."),
@@ -67,7 +68,7 @@ def not_meeting_lecturer():
 
 
 def _int(value):
-    return int(value) if value is not None and str(value).isdigit() and len(str(value)) < 19 else None
+    return int_id(value)
 
 
 def get_date(date_id, param="meeting_date_id", method_name="services/meetings/meeting_date"):
