@@ -54,8 +54,8 @@ def course_meetings(call):
 
 
 def _unit_resource():
-    from ..api.registry import resource_of
-    return resource_of("services/courses/unit")
+    from ..api.reference import UNIT
+    return UNIT
 
 
 @method("services/meetings/courses_with_meetings", resource=_unit_resource(), result="list", default_fields="id",
