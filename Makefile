@@ -44,8 +44,11 @@ test-sqlite: install
 test-postgresql: install
 	INDEKS_TEST_DB=postgresql $(VENV)/bin/pytest -q -p no:cacheprovider
 
+# Benchmarks, run by hand (they print figures; tests never time anything).
 bench: install
-	$(PY) bench/rush.py
+	$(PY) bench/rush_exams.py
+	$(PY) bench/rush_meetings.py
+	$(PY) bench/grading_burst.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
