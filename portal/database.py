@@ -7,6 +7,7 @@ BEGIN IMMEDIATE, which waits (up to the busy timeout) for the single write lock 
 holds it to the end. PostgreSQL needs no such thing: row locks (`lock`) and atomic
 conditional updates do the work there.
 """
+import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -48,6 +49,17 @@ def is_sqlite():
 def set_write_intent(value=True):
     """Mark the current request as one that may write (see the module docstring)."""
     _write_intent.set(value)
+
+
+def reads_first(view):
+    """For a POST view whose service reads first and calls `begin_write` only when it will
+    really change something: in a rush most requests are refusals ("full"), and on SQLite
+    they then never queue for the single write lock."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        set_write_intent(False)
+        return view(*args, **kwargs)
+    return wrapper
 
 
 def begin_write():

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..auth.forms import EmptyForm
-from ..database import begin_write, set_write_intent
+from ..database import begin_write, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
 from . import rounds, services as svc
@@ -101,20 +101,9 @@ def _check_form():
         abort(400, _("The form has expired; reload the page and try again."))
 
 
-# The registration rush: these views read (who, which exam, is the slot full?) without the
-# write lock, and their services take it with `begin_write` only to change a seat. A refusal
-# ("full") then never queues for SQLite's single write lock.
-READ_FIRST = {"exams.pick", "exams.preferences", "exams.withdraw", "exams.leave_exam"}
-
-
-@bp.before_request
-def _reads_first():
-    if request.endpoint in READ_FIRST:
-        set_write_intent(False)
-
-
 @bp.route("/<int:exam_id>/slots/<int:slot_id>", methods=["POST"])
 @login_required
+@reads_first
 def pick(exam_id, slot_id):
     """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""
     _check_form()
@@ -145,6 +134,7 @@ def pick(exam_id, slot_id):
 
 @bp.route("/<int:exam_id>/preferences", methods=["POST"])
 @login_required
+@reads_first
 def preferences(exam_id):
     """Ranked slot preferences for the micro-round draw."""
     _check_form()
@@ -162,6 +152,7 @@ def preferences(exam_id):
 
 @bp.route("/<int:exam_id>/withdraw", methods=["POST"])
 @login_required
+@reads_first
 def withdraw(exam_id):
     """Withdraw a request still waiting for its draw."""
     _check_form()
@@ -173,6 +164,7 @@ def withdraw(exam_id):
 
 @bp.route("/<int:exam_id>/leave", methods=["POST"])
 @login_required
+@reads_first
 def leave_exam(exam_id):
     """Give back my seat."""
     _check_form()

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from ..errors import ServiceError
 from ..extensions import db
+from ..database import set_write_intent
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -17,6 +18,9 @@ def attempt(action):
     except ServiceError as err:
         db.session.rollback()
         return None, err
+    finally:
+        # Rendering the answer only reads: no write lock for it (see portal.database).
+        set_write_intent(False)
 
 
 def load(loader, *args):

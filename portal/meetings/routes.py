@@ -7,6 +7,7 @@ from .. import clock
 from ..auth.forms import EmptyForm
 from ..errors import ServiceError
 from ..langdict import ld, pick
+from ..database import reads_first
 from . import queries, services
 from .blueprint import attempt, bp, load
 from .forms import SignUpForm
@@ -80,6 +81,7 @@ def _booking_answer(date_id, error=None, done=None, form=None):
 
 @bp.route("/dates/<int:date_id>/sign-up", methods=["POST"])
 @login_required
+@reads_first
 def sign_up(date_id):
     """Sign up with a reason and a message."""
     d = load(queries.visible_date, date_id)

@@ -202,14 +202,14 @@ def has_free_place(date):
 def sign_up(user, date_id, substantiation_id, message=None):
     """The person signs up: a seat (accepted with auto-accept, else waiting for the lecturer),
     or a reserve place, or seats_limit_exceeded."""
-    begin_write()
     date = get_date(date_id)
-    # Refuse a full date before queueing for its row lock (a rush is mostly refusals); the
-    # decisive check is repeated under the lock.
+    # Refuse a full date before queueing for the write lock and the date's row lock (a rush
+    # is mostly refusals); the decisive check is repeated under the lock.
     problem = sign_up_problem(user, date) or (None if has_free_place(date) else "seats_limit_exceeded")
     if problem:
         raise subscription_error(problem)
     sub = _substantiation(date.meeting, substantiation_id, required=True)
+    begin_write()
     # Under the lock only what a concurrent request can change: the date itself (a lecturer's
     # edit also locks it), this person's entry, and the counts.
     date = _locked_date(date.id)
