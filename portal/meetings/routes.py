@@ -1,5 +1,5 @@
 """Student pages: available meetings, a date with sign-up / sign-off, my bookings, iCalendar."""
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -127,7 +127,5 @@ def my_bookings():
 @login_required
 def my_calendar():
     """My bookings as an iCalendar file."""
-    from .ical import bookings_calendar
-    body = bookings_calendar(queries.cart(current_user, include_past=True))
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": "attachment; filename=consultations.ics"})
+    from .ical import bookings_response
+    return bookings_response(queries.cart(current_user, include_past=True))
