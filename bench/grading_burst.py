@@ -13,11 +13,8 @@ row per accepted first save, and exactly one change for the contested grade.
 """
 import argparse
 import os
-import re
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,9 +25,8 @@ from pathlib import Path
 import requests
 from werkzeug.security import generate_password_hash
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import sign_in, start_gunicorn  # noqa: E402
 
 
 def seed(app, run_id, n_graders, n_students):
@@ -70,36 +66,6 @@ def seed(app, run_id, n_graders, n_students):
         db.session.commit()
         plan = {g.login: [s.id for s in students[i::n_graders]] for i, g in enumerate(graders)}
         return report.id, contested.id, plan
-
-
-def start_gunicorn(db_url, secret, workers):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY=secret)
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-                             f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning", "app:app"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            requests.get(url + "/login", timeout=5)
-            return proc, url
-        except requests.RequestException:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def sign_in(url, login):
-    s = requests.Session()
-    token = CSRF_RE.search(s.get(url + "/login", timeout=60).text).group(1)
-    r = s.post(url + "/login", data={"login": login, "password": "bench", "csrf_token": token}, timeout=60)
-    s.headers.update({"X-CSRFToken": CSRF_RE.search(r.text).group(1), "HX-Request": "true"})
-    return s
 
 
 def burst(jobs):

@@ -12,31 +12,18 @@ its capacity and every "registered" answer has its registration row.
 """
 import argparse
 import os
-import re
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
-import requests
 from werkzeug.security import generate_password_hash
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import rush, sign_in, start_gunicorn  # noqa: E402
 
 
 def seed(app, run_id, n_students, seats):
@@ -77,60 +64,6 @@ def seed(app, run_id, n_students, seats):
                                   capacity=seats, number_of_slots=1)
         db.session.commit()
         return exam.id, group.slots[0].id, [s.login for s in students]
-
-
-def start_gunicorn(db_url, secret, workers):
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY=secret)
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-                             f"127.0.0.1:{port}", "--timeout", "120", "--backlog", "4096", "--log-level", "warning",
-                             "app:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn did not start")
-        try:
-            requests.get(url + "/login", timeout=5)
-            return proc, url
-        except requests.RequestException:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("gunicorn did not answer")
-
-
-def sign_in(url, login):
-    s = requests.Session()
-    token = CSRF_RE.search(s.get(url + "/login", timeout=60).text).group(1)
-    r = s.post(url + "/login", data={"login": login, "password": "bench", "csrf_token": token}, timeout=60)
-    s.headers["X-CSRFToken"] = CSRF_RE.search(r.text).group(1)
-    s.headers["HX-Request"] = "true"
-    return s
-
-
-def rush(sessions, method, url):
-    """All sessions send at once; returns [(status or None, seconds)] and the wall time."""
-    barrier = threading.Barrier(len(sessions) + 1)
-    results = [None] * len(sessions)
-
-    def hit(i):
-        barrier.wait()
-        t0 = time.perf_counter()
-        try:
-            status = sessions[i].request(method, url, timeout=120).status_code
-        except requests.RequestException:
-            status = None
-        results[i] = (status, time.perf_counter() - t0)
-
-    threading.stack_size(512 * 1024)
-    threads = [threading.Thread(target=hit, args=(i,)) for i in range(len(sessions))]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    t0 = time.perf_counter()
-    for t in threads:
-        t.join()
-    return results, time.perf_counter() - t0
 
 
 def summary(name, results, wall, accepted=(200,)):

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from rush_exams import rush, sign_in, start_gunicorn  # noqa: E402  (shared rush machinery)
+from common import rush, sign_in, start_gunicorn  # noqa: E402  (shared rush machinery)
 
 
 def seed(app, run_id, n_people, seats, reserve):
