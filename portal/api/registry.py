@@ -15,7 +15,7 @@ selectors (selectors.py) and apiref all read the same declaration.
     def user(call):
         return load_user(call.params["user_id"])   # projected through USER
 """
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from .. import clock
