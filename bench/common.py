@@ -73,3 +73,27 @@ def rush(sessions, method, url):
     for t in threads:
         t.join()
     return results, time.perf_counter() - t0
+
+
+def bench_university(run_id, prefix):
+    """The faculty, term and a fresh course every benchmark seeds into, and a cheap password
+    hash for its people ("bench"): a benchmark measures its rush, not password hashing.
+    Call inside an app context; returns (faculty, term, course, password_hash)."""
+    from datetime import timedelta
+
+    from werkzeug.security import generate_password_hash
+
+    from portal import clock
+    from portal.extensions import db
+    from portal.langdict import ld
+    from portal.university.models import Course, Faculty, Term
+    from portal.university.reference import ensure_reference_data
+    db.create_all()
+    ensure_reference_data()
+    today = clock.now().date()
+    fac = db.session.get(Faculty, "BENCH") or Faculty(id="BENCH", name=ld("Bench", "Bench"))
+    term = db.session.get(Term, "BENCH") or Term(id="BENCH", name=ld("Bench", "Bench"), start_date=today,
+                                                 end_date=today + timedelta(days=90),
+                                                 finish_date=today + timedelta(days=100), order_key=9999)
+    course = Course(id=f"{prefix}-{run_id}", name=ld("Bench", "Bench"), faculty=fac)
+    return fac, term, course, generate_password_hash("bench", method="pbkdf2:sha256:1000")

@@ -23,10 +23,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-from werkzeug.security import generate_password_hash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import sign_in, start_gunicorn  # noqa: E402
+from common import bench_university, sign_in, start_gunicorn  # noqa: E402
 
 
 def seed(app, run_id, n_graders, n_students):
@@ -35,18 +34,10 @@ def seed(app, run_id, n_graders, n_students):
     from portal.extensions import db
     from portal.grades.models import ExamReport, ExamSession
     from portal.langdict import ld
-    from portal.university.models import ClassGroup, Course, CourseEdition, CourseUnit, Faculty, Term
-    from portal.university.reference import ensure_reference_data
+    from portal.university.models import ClassGroup, CourseEdition, CourseUnit
     with app.app_context():
-        db.create_all()
-        ensure_reference_data()
         now = clock.now()
-        fac = db.session.get(Faculty, "BENCH") or Faculty(id="BENCH", name=ld("Bench", "Bench"))
-        term = db.session.get(Term, "BENCH") or Term(id="BENCH", name=ld("Bench", "Bench"), start_date=now.date(),
-                                                     end_date=now.date() + timedelta(days=90),
-                                                     finish_date=now.date() + timedelta(days=100), order_key=9999)
-        course = Course(id=f"G-{run_id}", name=ld("Bench", "Bench"), faculty=fac)
-        pw = generate_password_hash("bench", method="pbkdf2:sha256:1000")  # the bench measures grading
+        fac, term, course, pw = bench_university(run_id, "G")
         graders = [User(login=f"g{run_id}-l{i}", password_hash=pw, first_name="Bench", last_name=f"L{i:03d}",
                         is_lecturer=True) for i in range(n_graders)]
         students = [User(login=f"g{run_id}-s{i}", password_hash=pw, first_name="Bench", last_name=f"S{i:05d}",

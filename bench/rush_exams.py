@@ -20,10 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
-from werkzeug.security import generate_password_hash
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import rush, sign_in, start_gunicorn  # noqa: E402
+from common import bench_university, rush, sign_in, start_gunicorn  # noqa: E402
 
 
 def seed(app, run_id, n_students, seats):
@@ -34,19 +32,10 @@ def seed(app, run_id, n_students, seats):
     from portal.exams.models import Exam, ExaminationSession
     from portal.extensions import db
     from portal.langdict import ld
-    from portal.university.models import ClassGroup, Course, CourseEdition, CourseUnit, Faculty, Term
-    from portal.university.reference import ensure_reference_data
+    from portal.university.models import ClassGroup, CourseEdition, CourseUnit
     with app.app_context():
-        db.create_all()
-        ensure_reference_data()
         now = clock.now()
-        fac = db.session.get(Faculty, "BENCH") or Faculty(id="BENCH", name=ld("Bench", "Bench"))
-        term = db.session.get(Term, "BENCH") or Term(id="BENCH", name=ld("Bench", "Bench"), start_date=now.date(),
-                                                     end_date=now.date() + timedelta(days=90),
-                                                     finish_date=now.date() + timedelta(days=100), order_key=9999)
-        course = Course(id=f"B-{run_id}", name=ld("Bench", "Bench"), faculty=fac)
-        # A cheap hash: the bench measures registration, not password hashing.
-        pw = generate_password_hash("bench", method="pbkdf2:sha256:1000")
+        fac, term, course, pw = bench_university(run_id, "B")
         students = [User(login=f"b{run_id}-{i}", password_hash=pw, first_name="Bench", last_name=f"S{i:05d}",
                          is_student=True) for i in range(n_students)]
         admin = User(login=f"b{run_id}-admin", password_hash=pw, first_name="Bench", last_name="Admin", is_admin=True)

@@ -19,13 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
-from werkzeug.security import generate_password_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import rush, sign_in, start_gunicorn  # noqa: E402  (shared rush machinery)
+from common import bench_university, rush, sign_in, start_gunicorn  # noqa: E402  (shared rush machinery)
 
 
 def seed(app, run_id, n_people, seats, reserve):
@@ -36,15 +35,9 @@ def seed(app, run_id, n_people, seats, reserve):
     from portal.extensions import db
     from portal.langdict import ld
     from portal.meetings.models import Meeting, MeetingDate, Substantiation
-    from portal.university.models import Faculty
-    from portal.university.reference import ensure_reference_data
     with app.app_context():
-        db.create_all()
-        ensure_reference_data()
         now = clock.now().replace(microsecond=0)
-        fac = db.session.get(Faculty, "BENCH") or Faculty(id="BENCH", name=ld("Bench", "Bench"))
-        # A cheap hash: the bench measures booking, not password hashing.
-        pw = generate_password_hash("bench", method="pbkdf2:sha256:1000")
+        fac, _term, _course, pw = bench_university(run_id, "M")
         people = [User(login=f"m{run_id}-{i}", password_hash=pw, first_name="Bench", last_name=f"P{i:05d}",
                        is_student=True, faculty_id="BENCH") for i in range(n_people)]
         lecturer = User(login=f"m{run_id}-lect", password_hash=pw, first_name="Bench", last_name="Lecturer",
