@@ -50,29 +50,54 @@ def sign_in(url, login):
     return s
 
 
-def rush(sessions, method, url):
-    """All sessions send at once; returns [(status or None, seconds)] and the wall time."""
-    barrier = threading.Barrier(len(sessions) + 1)
-    results = [None] * len(sessions)
+def sign_in_all(url, logins):
+    """Signed-in sessions for many people (16 at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        return list(pool.map(lambda login: sign_in(url, login), logins))
 
-    def hit(i):
+
+def release_together(tasks):
+    """Run each callable in a thread of its own, all released at the same instant; the wall time."""
+    barrier = threading.Barrier(len(tasks) + 1)
+
+    def run(task):
         barrier.wait()
-        t0 = time.perf_counter()
-        try:
-            status = sessions[i].request(method, url, timeout=120).status_code
-        except requests.RequestException:
-            status = None
-        results[i] = (status, time.perf_counter() - t0)
+        task()
 
     threading.stack_size(512 * 1024)
-    threads = [threading.Thread(target=hit, args=(i,)) for i in range(len(sessions))]
+    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
     for t in threads:
         t.start()
     barrier.wait()
     t0 = time.perf_counter()
     for t in threads:
         t.join()
-    return results, time.perf_counter() - t0
+    return time.perf_counter() - t0
+
+
+def timed(session, method, url, data=None, inspect=None):
+    """One request: (status or None, seconds) or, with `inspect(response)`, (status, seconds, extra)."""
+    t0 = time.perf_counter()
+    try:
+        response = session.request(method, url, data=data, timeout=120)
+        status, extra = response.status_code, inspect(response) if inspect else None
+    except requests.RequestException:
+        status, extra = None, None
+    took = time.perf_counter() - t0
+    return (status, took, extra) if inspect else (status, took)
+
+
+def rush(sessions, method, url, data_of=None, inspect=None):
+    """All sessions send at once; returns [(status or None, seconds[, extra])] and the wall time."""
+    results = [None] * len(sessions)
+
+    def hit(i):
+        data = data_of(sessions[i]) if data_of else None
+        results[i] = timed(sessions[i], method, url, data, inspect)
+
+    wall = release_together([lambda i=i: hit(i) for i in range(len(sessions))])
+    return results, wall
 
 
 def bench_university(run_id, prefix):

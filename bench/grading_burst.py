@@ -18,14 +18,11 @@ import statistics
 import sys
 import tempfile
 import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bench_university, sign_in, start_gunicorn  # noqa: E402
+from common import bench_university, release_together, sign_in, start_gunicorn, timed  # noqa: E402
 
 
 def seed(app, run_id, n_graders, n_students):
@@ -61,29 +58,17 @@ def seed(app, run_id, n_graders, n_students):
 
 def burst(jobs):
     """jobs: one list of (session, method, url, data) per thread, all released together."""
-    barrier = threading.Barrier(len(jobs) + 1)
     results = []
     lock = threading.Lock()
 
     def run(steps):
-        barrier.wait()
         for session, method, url, data in steps:
-            t0 = time.perf_counter()
-            try:
-                status = session.request(method, url, data=data, timeout=120).status_code
-            except requests.RequestException:
-                status = None
+            outcome = timed(session, method, url, data)
             with lock:
-                results.append((status, time.perf_counter() - t0))
+                results.append(outcome)
 
-    threads = [threading.Thread(target=run, args=(steps,)) for steps in jobs]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    t0 = time.perf_counter()
-    for t in threads:
-        t.join()
-    return results, time.perf_counter() - t0
+    wall = release_together([lambda steps=steps: run(steps) for steps in jobs])
+    return results, wall
 
 
 def line(name, results, wall):

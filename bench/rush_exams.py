@@ -16,12 +16,11 @@ import secrets
 import statistics
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bench_university, rush, sign_in, start_gunicorn  # noqa: E402
+from common import bench_university, rush, sign_in_all, start_gunicorn  # noqa: E402
 
 
 def seed(app, run_id, n_students, seats):
@@ -82,8 +81,7 @@ def main():
     backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
     proc, url = start_gunicorn(db_url, secret, args.workers)
     try:
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            sessions = list(pool.map(lambda login: sign_in(url, login), logins))
+        sessions = sign_in_all(url, logins)
         print(f"Indeks exam registration rush: {args.students} students, one slot of {args.seats} seats, "
               f"{args.workers} gunicorn workers, {backend}, {os.cpu_count()} CPUs")
         print(f"{'':<34} {'requests':>8} {'accepted':>9} {'refused':>8} {'errors':>7} {'p50 ms':>9} "

@@ -15,7 +15,6 @@ import os
 import secrets
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import bench_university, rush, sign_in, start_gunicorn  # noqa: E402  (shared rush machinery)
+from common import bench_university, rush, sign_in_all, start_gunicorn  # noqa: E402  (shared rush machinery)
 
 
 def seed(app, run_id, n_people, seats, reserve):
@@ -79,8 +78,7 @@ def main():
     backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
     proc, url = start_gunicorn(db_url, secret, args.workers)
     try:
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            sessions = list(pool.map(lambda login: sign_in(url, login), logins))
+        sessions = sign_in_all(url, logins)
         print(f"Indeks consultation sign-up rush: {args.people} people, one meeting date of {args.seats} seats "
               f"+ {args.reserve} reserve, {args.workers} gunicorn workers, {backend}, {os.cpu_count()} CPUs")
         print(f"{'':<34} {'requests':>8} {'accepted':>9} {'reserve':>8} {'refused':>8} {'errors':>7} "
@@ -100,33 +98,9 @@ def main():
 
 
 def rush_post(sessions, url):
-    """Like rush(), but every session POSTs its sign-up form and the answer's body is kept."""
-    import threading
-    import time
-
-    import requests
-    barrier = threading.Barrier(len(sessions) + 1)
-    results = [None] * len(sessions)
-
-    def hit(i):
-        barrier.wait()
-        t0 = time.perf_counter()
-        try:
-            r = sessions[i].post(url, data=sessions[i].sign_up_data, timeout=120)
-            status, kind = r.status_code, classify(r.text) if r.status_code == 200 else None
-        except requests.RequestException:
-            status, kind = None, None
-        results[i] = (status, time.perf_counter() - t0, kind)
-
-    threading.stack_size(512 * 1024)
-    threads = [threading.Thread(target=hit, args=(i,)) for i in range(len(sessions))]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    t0 = time.perf_counter()
-    for t in threads:
-        t.join()
-    return results, time.perf_counter() - t0
+    """Like rush(), but every session POSTs its sign-up form and the answer's kind is kept."""
+    return rush(sessions, "POST", url, data_of=lambda s: s.sign_up_data,
+                inspect=lambda r: classify(r.text) if r.status_code == 200 else None)
 
 
 def report(name, results, wall):
