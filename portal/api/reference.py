@@ -39,11 +39,17 @@ USER = resource("services/users/user", {
 })
 
 
+def load(model, key, param, method_name, what, integer=True):
+    """The row `key` names (an integer id from text, or a string key), or object_not_found."""
+    key = int_id(key) if integer else key
+    row = db.session.get(model, key) if key is not None else None
+    if row is None:
+        raise object_not_found(param, method_name, f"{what} not found.")
+    return row
+
+
 def get_user(user_id, param="user_id", method_name="services/users/user"):
-    user = db.session.get(User, int_id(user_id)) if int_id(user_id) is not None else None
-    if user is None:
-        raise object_not_found(param, method_name, "User not found.")
-    return user
+    return load(User, user_id, param, method_name, "User")
 
 
 @method("services/users/user", resource=USER, default_fields="id|first_name|last_name",
@@ -80,10 +86,7 @@ TERM_DEFAULT = "id|name|start_date|end_date|finish_date|order_key|is_active"
 
 
 def get_term(term_id, param="term_id", method_name="services/terms/term"):
-    term = db.session.get(Term, term_id)
-    if term is None:
-        raise object_not_found(param, method_name, "Term not found.")
-    return term
+    return load(Term, term_id, param, method_name, "Term", integer=False)
 
 
 @method("services/terms/term", resource=TERM, default_fields=TERM_DEFAULT,
@@ -110,10 +113,7 @@ FACULTY = resource("services/fac/faculty", {
         params=[P("fac_id", required=True, type="id")], consumer="ignored", token="ignored",
         brief="A faculty.")
 def faculty_method(call):
-    fac = db.session.get(Faculty, call.params["fac_id"])
-    if fac is None:
-        raise object_not_found("fac_id", call.method.path, "Faculty not found.")
-    return fac
+    return load(Faculty, call.params["fac_id"], "fac_id", call.method.path, "Faculty", integer=False)
 
 
 COURSE = resource("services/courses/course", {
@@ -132,10 +132,7 @@ COURSE = resource("services/courses/course", {
         params=[P("course_id", required=True, type="id")], consumer="ignored", token="ignored",
         brief="A course.")
 def course_method(call):
-    course = db.session.get(Course, call.params["course_id"])
-    if course is None:
-        raise object_not_found("course_id", call.method.path, "Course not found.")
-    return course
+    return load(Course, call.params["course_id"], "course_id", call.method.path, "Course", integer=False)
 
 
 EDITION = resource("services/courses/course_edition", {
@@ -174,10 +171,7 @@ RESOURCE_UNIT_ALIAS = resource("services/courses/course_unit", dict(UNIT.fields)
 
 
 def get_unit(unit_id, param="course_unit_id", method_name="services/courses/course_unit"):
-    unit = db.session.get(CourseUnit, int_id(unit_id)) if int_id(unit_id) is not None else None
-    if unit is None:
-        raise object_not_found(param, method_name, "Course unit not found.")
-    return unit
+    return load(CourseUnit, unit_id, param, method_name, "Course unit")
 
 
 @method("services/courses/course_unit", resource=RESOURCE_UNIT_ALIAS, default_fields="id|course_id|term_id|classtype_id",
@@ -205,11 +199,7 @@ ROOM = resource("services/geo/room", {
 @method("services/geo/room", resource=ROOM, default_fields="id|number|building_name",
         params=[P("room_id", required=True, type="id")], consumer="ignored", token="ignored", brief="A room.")
 def room_method(call):
-    room_id = int_id(call.params["room_id"])
-    room = db.session.get(Room, room_id) if room_id is not None else None
-    if room is None:
-        raise object_not_found("room_id", call.method.path, "Room not found.")
-    return room
+    return load(Room, call.params["room_id"], "room_id", call.method.path, "Room")
 
 
 def _can_see_participants(g, call):
