@@ -43,4 +43,6 @@ def create_app(test_config=None):
     import importlib
     for name in FEATURES:
         importlib.import_module(f".{name}", __name__).init_app(app)
+    from .api.registry import wire
+    wire()  # every feature has declared its methods: resolve references, fail fast
     return app

@@ -160,6 +160,39 @@ def resource_of(method_path):
     return RESOURCES.get(method_path)
 
 
+# Stand-ins for referenced methods a feature declares but this installation may not serve:
+# {declared path: path to use instead}. Applied by `wire()`, never at import time.
+REF_FALLBACKS: dict = {}
+
+
+def fallback(path, instead):
+    REF_FALLBACKS[path] = instead
+
+
+def dangling_references():
+    """["resource.field -> method"] for every field whose referenced method has no fields."""
+    missing = []
+    for res in RESOURCES.values():
+        for name, f in res.fields.items():
+            if f.ref is not None and f.ref not in RESOURCES:
+                missing.append(f"{res.method}.{name} -> {f.ref}")
+    return sorted(set(missing))
+
+
+def wire():
+    """Resolve references once every feature has declared its methods, and fail fast.
+
+    Called by the application factory after all features are attached, so the outcome never
+    depends on the order packages were imported in."""
+    for res in RESOURCES.values():
+        for f in res.fields.values():
+            if f.ref is not None and f.ref not in RESOURCES and f.ref in REF_FALLBACKS:
+                f.ref = REF_FALLBACKS[f.ref]
+    missing = dangling_references()
+    if missing:
+        raise RuntimeError("API fields reference methods nobody registered: " + "; ".join(missing))
+
+
 # --- small helpers for declarations -----------------------------------------------------
 
 def attr(name, **kw):

@@ -5,11 +5,9 @@ from flask_babel import lazy_gettext as _l
 def init_app(app):
     from ..demo import register_seed
     from ..web import register_nav
-    from .api_common import resolve_refs
     from .demo import seed
     from .routes import bp
 
-    resolve_refs()  # every api.py is loaded by now (the api feature comes first)
     app.register_blueprint(bp)
     register_nav(app, "grades.reports", _l("Exam reports"), lambda user: user.is_staff,
                  _l("Grade students in the exam reports you coordinate, teach or examine."))

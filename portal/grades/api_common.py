@@ -3,28 +3,18 @@ import functools
 
 from .. import clock
 from ..api.errors import field_error, param_invalid
-from ..api.registry import RESOURCES, method
+from ..api.registry import fallback, method
 from ..errors import ServiceError
 
-# Referenced methods this installation may not serve (yet), and what to point at instead.
-FALLBACK_REFS = {
-    "services/users/user2": "services/users/user",
-    "services/courses/course_edition2": "services/courses/course_edition",
-    "services/exams/exam_group": None,
-}
-_declared_refs = []
+# Referenced methods this installation does not serve (yet), and what to point at instead;
+# the registry applies them once every feature is loaded (registry.wire).
+fallback("services/users/user2", "services/users/user")
+fallback("services/courses/course_edition2", "services/courses/course_edition")
 
 
 def deferred_ref(field, path):
-    """Remember a field whose referenced method may only be declared by another module."""
-    _declared_refs.append((field, path))
+    """A field whose referenced method may be declared by another module (resolved by wire)."""
     return field
-
-
-def resolve_refs():
-    """Point fields at fallbacks where the referenced method does not exist (after all api.py loaded)."""
-    for field, path in _declared_refs:
-        field.ref = path if path in RESOURCES else FALLBACK_REFS.get(path)
 
 
 def declare(path, **options):
