@@ -3,11 +3,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import current_app, jsonify, render_template, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from . import clock
+from . import clock, formatting
 from .database import set_write_intent
 from .errors import ServiceError
 from .langdict import pick
@@ -30,6 +30,11 @@ def nav_for(user):
     if not user.is_authenticated:
         return []
     return [i for i in current_app.extensions.get("indeks_nav", []) if i.allowed(user)]
+
+
+def seats_free(free, total):
+    """Seats as every page shows them: "3 of 10 free" / "wolne: 3 z 10"."""
+    return _("%(free)s of %(total)s free", free=max(free, 0), total=total)
 
 
 def wants_json():
@@ -59,8 +64,8 @@ def init_app(app):
                 "now": clock.now}
 
     app.jinja_env.filters["ld"] = pick
-    app.jinja_env.filters["dt"] = lambda v: "" if v is None else v.strftime("%Y-%m-%d %H:%M")
-    app.jinja_env.filters["d"] = lambda v: "" if v is None else v.strftime("%Y-%m-%d")
+    app.jinja_env.globals["seats_free"] = seats_free
+    formatting.init_app(app)  # d, dt, time, span, num, pct ... in the interface language
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):

@@ -49,13 +49,12 @@ class ExamForm(FlaskForm):
                                       validators=[Optional(), NumberRange(min=1, max=86400)])
     micro_break_length = IntegerField(_l("Micro-break length (seconds)"),
                                       validators=[Optional(), NumberRange(min=0, max=86400)])
-    examrep_id = IntegerField(_l("Linked exam report (id)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    examrep_session_number = IntegerField(_l("Exam report session number"),
-                                          validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    # "report id:session number", or "" for none; choices from the editions the person manages.
+    examrep = SelectField(_l("Linked exam report and session"), choices=[], default="")
 
 
 class ConditionForm(FlaskForm):
-    examrep_id = IntegerField(_l("Exam report (id)"), validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    examrep_id = SelectField(_l("Exam report"), choices=[], coerce=int, validators=[InputRequired()])
     grade = StringField(_l("Minimum grade (empty: any passing grade)"), validators=[Optional(), Length(max=16)])
 
 

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import clock
+from .. import clock, formatting
 from ..auth.forms import EmptyForm
 from ..database import begin_write, reads_first, set_write_intent
 from ..errors import ServiceError
@@ -115,7 +115,7 @@ def pick(exam_id, slot_id):
         if exam.uses_micro_rounds:
             request_ = rounds.submit_request(exam, me(), [slot.id])
             message = _("Request recorded: seats of this micro-round are drawn at %(time)s.",
-                        time=request_.round_end.strftime("%H:%M:%S"))
+                        time=formatting.time(request_.round_end, "Hms"))
         else:
             outcome, _reg = place(exam, me(), slot)
             message = _("You are registered for slot %(n)s of group %(g)s.", n=slot.number, g=slot.group.number) \
@@ -127,7 +127,7 @@ def pick(exam_id, slot_id):
         return respond(exam, str(err), "error", err.status)
     clash = clashes(exam, slot, me())
     if clash:
-        names = ", ".join(f"{r.exam.course_id} ({r.slot.start:%Y-%m-%d %H:%M})" for r in clash)
+        names = ", ".join(f"{r.exam.course_id} ({formatting.span(r.slot.start, r.slot.end)})" for r in clash)
         message += " " + _("Warning: this clashes with your other exam: %(names)s.", names=names)
     return respond(exam, message, "warning" if clash else "success")
 
@@ -147,7 +147,7 @@ def preferences(exam_id):
         db.session.rollback()
         return respond(exam, str(err), "error", err.status)
     return respond(exam, _("Preferences recorded: seats of this micro-round are drawn at %(time)s.",
-                           time=req.round_end.strftime("%H:%M:%S")), "success")
+                           time=formatting.time(req.round_end, "Hms")), "success")
 
 
 @bp.route("/<int:exam_id>/withdraw", methods=["POST"])
