@@ -9,6 +9,8 @@ from babel import numbers as babel_numbers
 from flask import has_request_context
 from flask_babel import get_locale
 
+from .university.models import shown_symbol
+
 DATE = "yMMMEd"      # pt., 11 gru 2026 · Fri, Dec 11, 2026
 SHORT_DATE = "MMMEd"  # pt., 11 gru · Fri, Dec 11
 TIME = "Hm"          # 09:00 (a 24-hour clock in both languages, as on Polish timetables)
@@ -84,4 +86,5 @@ def init_app(app):
         "d": date, "dt": datetime, "time": time, "span": span, "times": times,
         "day_heading": day_heading, "num": decimal, "pct": percent,
         "short_date": lambda value: date(value, SHORT_DATE),
+        "grade": lambda symbol: shown_symbol(symbol, str(locale())),
     })

@@ -42,6 +42,17 @@ def wants_json():
     return best == "application/json" and not request.accept_mimetypes["text/html"]
 
 
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Access denied"), _l("You do not have access to this page.")),
+    404: (_l("Not found"), _l("There is no such page, or it is not available to you.")),
+    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    409: (_l("Conflict"), _l("Someone changed this at the same time. Reload the page and try again.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a moment and try again.")),
+}
+
+
 def init_app(app):
     @app.before_request
     def _write_intent():
@@ -71,10 +82,11 @@ def init_app(app):
     def _http_error(exc):
         if wants_json() or request.path.startswith("/services/"):
             return jsonify(message=exc.description, error=exc.name.lower().replace(" ", "_")), exc.code
-        titles = {400: _l("Bad request"), 403: _l("Access denied"), 404: _l("Not found"),
-                  405: _l("Method not allowed"), 409: _l("Conflict")}
-        body = render_template("errors/error.html", code=exc.code,
-                               title=titles.get(exc.code, exc.name), message=exc.description)
+        title, default = ERROR_TEXTS.get(exc.code, (_l("Not possible"), _l("This request cannot be carried out.")))
+        # Werkzeug's own English description is replaced by ours; a view's message (already
+        # in the person's language) is kept.
+        message = default if exc.description == type(exc).description else exc.description
+        body = render_template("errors/error.html", code=exc.code, title=title, message=message)
         return body, exc.code
 
     @app.errorhandler(ServiceError)

@@ -60,9 +60,14 @@ def test_pick_full_switch_leave_with_htmx(app, client, auth, uni, ex):
     assert seat_of(app, uni.students[0]) == ex.slot2.id
     r = client.post(f"/exams/{ex.exam.id}/slots/{ex.g2slot.id}", headers=HX)
     assert r.status_code == 200 and "You switched to slot 1 of group 2" in r.get_data(as_text=True)
+    r = client.get(f"/exams/{ex.exam.id}/leave")  # the button leads to a confirmation first
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Leave this exam?" in page and "group 2, slot 1" in page
+    assert seat_of(app, uni.students[0]) == ex.g2slot.id
     r = client.post(f"/exams/{ex.exam.id}/leave", headers=HX)
     assert r.status_code == 200 and "You left the exam" in r.get_data(as_text=True)
     assert seat_of(app, uni.students[0]) is None
+    assert client.get(f"/exams/{ex.exam.id}/leave").status_code == 302  # no seat: back to the exam
     with app.app_context():
         assert [db.session.get(ExamSlot, s.id).taken for s in (ex.slot1, ex.slot2, ex.g2slot)] == [1, 0, 0]
 

@@ -1,5 +1,5 @@
 """Forms of exam registration: staff editing and the batch paste box."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
@@ -16,8 +16,11 @@ def choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-STATUS_LABELS = {"in_preparation": _l("in preparation"), "active_reg_only": _l("active (registration only)"),
-                 "active": _l("active"), "closed": _l("closed"), "archived": _l("archived")}
+# Polish adjectives agree with their noun: "sesja" is feminine, hence a context of its own.
+STATUS_LABELS = {"in_preparation": lazy_pgettext("exam session", "in preparation"),
+                 "active_reg_only": lazy_pgettext("exam session", "active (registration only)"),
+                 "active": lazy_pgettext("exam session", "active"), "closed": lazy_pgettext("exam session", "closed"),
+                 "archived": lazy_pgettext("exam session", "archived")}
 
 
 class SessionForm(FlaskForm):

@@ -8,7 +8,7 @@ from ..auth.forms import EmptyForm
 from ..database import begin_write, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
-from . import rounds, services as svc
+from . import reports, rounds, services as svc
 from .calendar import calendar_response
 from .models import VISIBLE_STATUSES, Exam, ExamSlot
 from .registration import clashes, leave, place
@@ -39,6 +39,7 @@ def slot_context(exam, message=None, kind="info"):
     pending = rounds.pending_requests(exam, user) if exam.uses_micro_rounds else []
     not_admitted = svc.failed_conditions(exam, user.id) if exam.conditions and registration is None else []
     return dict(exam=exam, registration=registration, pending=pending, not_admitted=not_admitted, now=now,
+                report_names=reports.labels(not_admitted) if not_admitted else {},
                 message=message, kind=kind, form=EmptyForm(),
                 can_register=exam.registration_open(now), can_leave=exam.unregistration_open(now),
                 can_switch=exam.exchange_open(now), slots_by_id={s.id: s for g in exam.groups for s in g.slots},
@@ -160,6 +161,18 @@ def withdraw(exam_id):
     rounds.withdraw_request(exam, me())
     db.session.commit()
     return respond(exam, _("Your request was withdrawn."), "success")
+
+
+@bp.route("/<int:exam_id>/leave")
+@login_required
+def leave_confirm(exam_id):
+    """Ask before giving the seat away: in a full exam someone else takes it at once."""
+    exam = load_exam(exam_id)
+    registration = svc.registration_of(exam, me().id)
+    if registration is None:
+        return redirect(url_for("exams.exam_page", exam_id=exam.id))
+    return render_template("exams/leave.html", exam=exam, registration=registration, form=EmptyForm(),
+                           can_leave=exam.unregistration_open(clock.now()))
 
 
 @bp.route("/<int:exam_id>/leave", methods=["POST"])

@@ -9,6 +9,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from . import access, csvio, grid as grid_mod, queries, services
 from .forms import ApplyImportForm, GradeRowForm, ImportForm
+from .models import STATUS_NAMES
 
 bp = Blueprint("grades", __name__, url_prefix="/grades", static_folder="static",
                static_url_path="/static/grades")
@@ -194,7 +195,7 @@ def apply_import(report_id, number):
 def print_view(report_id, number):
     """The protocol for printing."""
     report, session, grid = load(report_id, number)
-    return render_template("grades/print.html", grid=grid, report=report, session=session)
+    return render_template("grades/print.html", grid=grid, report=report, session=session, status_names=STATUS_NAMES)
 
 
 from . import routes_student  # noqa: E402,F401  (the students' pages on the same blueprint)

@@ -14,7 +14,7 @@ from ..langdict import pick
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, Faculty, Room, Term
 from . import calendar, manage as ops, queries
 from .blueprint import attempt, bp, flash_error, require_staff
-from .forms import DateForm, DatesRuleForm, MeetingForm
+from .forms import MEETING_STATES, DateForm, DatesRuleForm, MeetingForm
 from .models import Meeting, MeetingDate
 
 
@@ -45,7 +45,7 @@ def manage():
     stmt = select(Meeting).order_by(Meeting.id)
     if not current_user.is_admin:
         stmt = stmt.where(Meeting.lecturer_id == current_user.id)
-    return render_template("meetings/manage.html", meetings=list(db.session.scalars(stmt)))
+    return render_template("meetings/manage.html", meetings=list(db.session.scalars(stmt)), states=MEETING_STATES)
 
 
 def _meeting_form(meeting=None):
