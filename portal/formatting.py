@@ -69,9 +69,12 @@ def day_heading(value, lang=None):
     return text[:1].upper() + text[1:]
 
 
-def decimal(value, lang=None):
-    """A number as the language writes it: 3,75 / 3.75."""
-    return "" if value is None else babel_numbers.format_decimal(value, locale=locale(lang))
+def decimal(value, places=None, lang=None):
+    """A number as the language writes it: 3,75 / 3.75; `places` fixes the decimals (4,00)."""
+    if value is None:
+        return ""
+    pattern = None if places is None else "#,##0." + "0" * places if places else "#,##0"
+    return babel_numbers.format_decimal(value, pattern, locale=locale(lang))
 
 
 def percent(value, lang=None):

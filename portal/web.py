@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -19,17 +19,39 @@ class NavItem:
     label: object
     allowed: Callable  # user -> bool
     description: object = ""
+    staff_description: object = None  # what the card says to staff, when it differs
+
+    def describe(self, user):
+        """The home card's text in the person's terms: staff manage what students use."""
+        if self.staff_description is None or not user.is_staff:
+            return self.description
+        if user.is_student:  # both roles: what each of them gets
+            return f"{self.description} {self.staff_description}"
+        return self.staff_description
 
 
-def register_nav(app, endpoint, label, allowed, description=""):
+def register_nav(app, endpoint, label, allowed, description="", staff_description=None):
     """Add a link to the navigation and the home page for the people `allowed` accepts."""
-    app.extensions.setdefault("indeks_nav", []).append(NavItem(endpoint, label, allowed, description))
+    app.extensions.setdefault("indeks_nav", []).append(
+        NavItem(endpoint, label, allowed, description, staff_description))
 
 
 def nav_for(user):
     if not user.is_authenticated:
         return []
     return [i for i in current_app.extensions.get("indeks_nav", []) if i.allowed(user)]
+
+
+def nav_section(items, path):
+    """The endpoint of the navigation item whose address is the longest prefix of `path`:
+    the section a sub-page belongs to (an exam's page is under "Exams")."""
+    best, length = None, 0
+    for item in items:
+        url = url_for(item.endpoint)
+        prefix = url if url.endswith("/") else url + "/"
+        if (path == url or path.startswith(prefix)) and len(url) > length:
+            best, length = item.endpoint, len(url)
+    return best
 
 
 def seats_free(free, total):
@@ -71,8 +93,9 @@ def init_app(app):
 
     @app.context_processor
     def _helpers():
-        return {"nav_items": nav_for(current_user), "current_lang": str(get_locale() or "pl"),
-                "now": clock.now}
+        items = nav_for(current_user)
+        return {"nav_items": items, "nav_section": nav_section(items, request.path),
+                "current_lang": str(get_locale() or "pl"), "now": clock.now}
 
     app.jinja_env.filters["ld"] = pick
     app.jinja_env.globals["seats_free"] = seats_free

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..errors import ServiceError
@@ -186,7 +186,7 @@ def apply_import(report_id, number):
         rows = csvio.preview(grid, form.content.data or "")
         return render_template("grades/import_preview.html", report=report, session=session, rows=rows,
                                apply_form=form), 409
-    flash(_("Imported %(n)d changes.", n=done), "success")
+    flash(ngettext("Imported %(num)d change.", "Imported %(num)d changes.", done), "success")
     return redirect(url_for(".session_grid", report_id=report.id, number=session.number), 303)
 
 

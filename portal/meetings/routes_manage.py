@@ -2,7 +2,7 @@
 from datetime import date as _date, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -132,7 +132,7 @@ def manage_meeting(meeting_id):
                     f.reserve_seats_limit.data, f.registration_days_before.data, f.registration_hours_before.data,
                     f.room_id.data or None, f.comment_pl.data, f.comment_en.data))
                 if not err:
-                    flash(_("%(n)d dates created.", n=len(created)), "success")
+                    flash(ngettext("%(num)d date created.", "%(num)d dates created.", len(created)), "success")
                     return redirect(url_for("meetings.manage_meeting", meeting_id=meeting.id), code=303)
                 flash_error(err)
                 status = err.status
