@@ -137,6 +137,13 @@ def test_icalendar(client, auth, ex):
     assert r.mimetype == "text/calendar" and len(events) == 1
     assert events[0]["dtstart"].dt.replace(tzinfo=None) == ex.slot1.start
     assert "101" in str(events[0]["location"])
+    # RFC 5545: every TZID used is defined by a VTIMEZONE in the file
+    zones = [str(z["tzid"]) for z in cal.walk("VTIMEZONE")]
+    assert zones == ["Europe/Warsaw"] and events[0]["dtstart"].params["TZID"] == "Europe/Warsaw"
+    assert "grupa 1, termin 1" in str(events[0]["description"])  # in the person's language (Polish here)
+    client.post("/lang/en")
+    cal = Calendar.from_ical(client.get("/exams/calendar.ics").data)
+    assert "group 1, slot 1" in str(cal.walk("VEVENT")[0]["description"]) and cal["x-wr-calname"] == "Indeks: exams"
 
 
 def test_attendees_and_csv(app, client, auth, uni, ex):
