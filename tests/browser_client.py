@@ -1,15 +1,17 @@
 """The Flask test client as a browser uses the portal: CSRF protection stays on in tests.
 
-A browser sends the CSRF token that the page it is on carries (`<meta name="csrf-token">` and
-`<body hx-headers>` for htmx, a hidden `csrf_token` field in forms). Tests usually post without
-loading the page first, so the client reads the token from a page itself when it has none for
-the current session, and sends it in the X-CSRFToken header, as htmx does, with every unsafe
-request. `client.post(url, ..., csrf=False)` sends a request without it: a forged request.
+A browser sends the CSRF token that the page it is on carries: a form its hidden `csrf_token`
+field, htmx the X-CSRFToken header from `<body hx-headers>`. Tests usually post without loading
+the page first, so the client reads the token from a page itself (`<meta name="csrf-token">`)
+when it has none for the current session, and sends it with every unsafe request: in the form
+for a plain form post, in the header for htmx and other bodies. A token the test passes itself
+is sent as it is. `client.post(url, ..., csrf=False)` sends a request without it: a forged one.
 """
 import re
+from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import Headers, MultiDict
 
 CSRF_META_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -28,9 +30,24 @@ class BrowserClient(FlaskClient):
     def open(self, *args, csrf=True, **kwargs):
         if csrf and self._needs_token(args, kwargs):
             headers = Headers(kwargs.pop("headers", None) or ())
-            headers["X-CSRFToken"] = self.csrf_token()
+            data = kwargs.get("data")
+            url = args[0] if args else kwargs.get("path", "/")
+            if self._is_form_post(url, headers, kwargs):
+                form = data.copy() if isinstance(data, MultiDict) else dict(data or {})
+                form["csrf_token"] = self.csrf_token()
+                kwargs["data"] = form
+            else:
+                headers["X-CSRFToken"] = self.csrf_token()
             kwargs["headers"] = headers
         return super().open(*args, **kwargs)
+
+    @staticmethod
+    def _is_form_post(url, headers, kwargs):
+        """A plain form post (not htmx, not a raw or JSON body, not a services/* API call,
+        whose form fields are the call's parameters)."""
+        data = kwargs.get("data")
+        return ("HX-Request" not in headers and kwargs.get("json") is None
+                and (data is None or isinstance(data, dict)) and not urlsplit(url).path.startswith("/services/"))
 
     @staticmethod
     def _needs_token(args, kwargs):
