@@ -40,15 +40,21 @@ def sent_to_sign_in(response, url):
     return location.path == "/login" and urlsplit(back).path == urlsplit(url).path
 
 
-def test_every_page_sends_anonymous_visitors_to_sign_in(app, client):
+def anonymous_answers_not_sign_in(app, client, method):
+    """(endpoints tried, answers other than "sign in first") for every non-public route."""
     checked, wrong = [], []
-    for endpoint, url in routes(app, "GET"):
+    for endpoint, url in routes(app, method):
         if is_public(endpoint):
             continue
-        r = client.get(url)
+        r = client.open(url, method=method)
         checked.append(endpoint)
         if not sent_to_sign_in(r, url):
-            wrong.append(f"{endpoint} GET {url}: {r.status_code} {r.headers.get('Location', '')}")
+            wrong.append(f"{endpoint} {method} {url}: {r.status_code} {r.headers.get('Location', '')}")
+    return checked, wrong
+
+
+def test_every_page_sends_anonymous_visitors_to_sign_in(app, client):
+    checked, wrong = anonymous_answers_not_sign_in(app, client, "GET")
     assert not wrong, "pages open to anonymous visitors:\n" + "\n".join(wrong)
     # the walk really covered the features' pages
     for endpoint in ("home.index", "exams.index", "grades.my_grades", "grades.session_grid", "meetings.index",
@@ -60,14 +66,7 @@ def test_every_page_sends_anonymous_visitors_to_sign_in(app, client):
 def test_every_form_refuses_anonymous_callers(app, client):
     """With a valid CSRF token (so that only signing in is in question), nothing but the public
     endpoints answers an anonymous POST other than with the way to sign in."""
-    checked, wrong = [], []
-    for endpoint, url in routes(app, "POST"):
-        if is_public(endpoint):
-            continue
-        r = client.post(url)
-        checked.append(endpoint)
-        if not sent_to_sign_in(r, url):
-            wrong.append(f"{endpoint} POST {url}: {r.status_code} {r.headers.get('Location', '')}")
+    checked, wrong = anonymous_answers_not_sign_in(app, client, "POST")
     assert not wrong, "forms open to anonymous callers:\n" + "\n".join(wrong)
     for endpoint in ("exams.pick", "grades.save_row", "meetings.sign_up", "attendance.set_mode", "apps.create",
                      "auth.logout", "oauth.authorize"):
