@@ -69,7 +69,8 @@ def test_grades_row_save(app, client, auth, uni, headers):
     auth.login("coord")
     refused(client.post(row, headers=headers, data={"value": "5", "date_modified": ""}, csrf=False))
     assert count(app, Grade) == 0 and count(app, GradeChange) == 0
-    assert client.post(row, headers=headers, data={"value": "5", "date_modified": ""}).status_code in (200, 303)
+    assert client.post(row, headers=headers, data={"value": "5", "date_modified": ""}).status_code == (
+        200 if headers else 303)
     with app.app_context():
         assert db.session.scalar(db.select(Grade)).value.symbol == "5"
 
@@ -81,7 +82,8 @@ def test_meetings_sign_up_and_notes(app, client, auth, make, headers):
     sign_up = f"/meetings/dates/{m.date.id}/sign-up"
     refused(client.post(sign_up, data={"substantiation": m.sub.id}, headers=headers, csrf=False))
     assert count(app, Participant) == 0
-    assert client.post(sign_up, data={"substantiation": m.sub.id}, headers=headers).status_code in (200, 303)
+    assert client.post(sign_up, data={"substantiation": m.sub.id}, headers=headers).status_code == (
+        200 if headers else 303)
     assert count(app, Participant, user_id=m.student.id) == 1
     auth.logout()
     auth.login("coord")
@@ -98,7 +100,7 @@ def test_attendance_marks(app, client, auth, uni, headers):
     refused(client.post(mark, data={"mode": "absence"}, headers=headers, csrf=False))
     refused(client.post(f"/attendance/lists/{lst.id}/mark-rest", headers=headers, csrf=False))
     assert count(app, AttendanceEntry) == 0
-    assert client.post(mark, data={"mode": "absence"}, headers=headers).status_code in (200, 303)
+    assert client.post(mark, data={"mode": "absence"}, headers=headers).status_code == (200 if headers else 303)
     assert AttendanceFactory(app).entries(lst.id) == {uni.student.id: ("absence", None)}
 
 
