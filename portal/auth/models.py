@@ -77,6 +77,10 @@ class User(UserMixin, db.Model):
         """Student number, library card and study programmes: the person and university staff."""
         return viewer is not None and (viewer.id == self.id or viewer.is_staff)
 
+    def shows_email_to(self, viewer):
+        """The e-mail address: the person and staff (applications also need a scope for it)."""
+        return viewer is not None and (viewer.id == self.id or viewer.is_staff)
+
     def shows_contact_to(self, viewer):
         """Phone numbers: a staff member's are public; anyone else's as personal data."""
         return self.is_staff or self.shows_personal_data_to(viewer)

@@ -214,3 +214,19 @@ def old_exam(call):
          brief="Exam report session (older module; same data as services/examrep2/examrep_session).")
 def old_exam_session(call):
     return services.get_session(services.get_report(call.params["exam_id"], "exam_id"), call.params["number"], "number")
+
+
+@declare("services/examrep/user2", resource=OLD_EXAM, result="raw", default_fields="id|description|sessions",
+         consumer="required", token="required", scopes=("grades",),
+         params=[P("term_ids", type="ids", description="Pipe-separated IDs of terms; every term by default.")],
+         brief="Get the user's exam reports (older module).",
+         returns="A dictionary: term ID -> {course ID -> a list of the exam reports of that course edition which "
+                 "grade the user, with the fields you select}; a term without reports (or unknown) maps to {}.")
+def old_user_reports(call):
+    wanted = call.params["term_ids"]
+    out = {t: {} for t in wanted or ()}
+    for report in queries.student_reports(call.user.id):
+        term = report.edition.term_id
+        if wanted is None or term in out:
+            out.setdefault(term, {}).setdefault(report.edition.course_id, []).append(report)
+    return {t: {c: call.project(reports) for c, reports in courses.items()} for t, courses in out.items()}

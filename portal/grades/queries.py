@@ -143,3 +143,46 @@ def terms_of_student(user_id):
         return []
     term_ids = db.select(CourseEdition.term_id).where(CourseEdition.id.in_(ids))
     return list(db.session.scalars(db.select(Term).where(Term.id.in_(term_ids)).order_by(Term.order_key.desc())))
+
+
+def grades_by_edition(user_id, edition_ids):
+    """{edition id: the student's grades there, by report and session} in one query."""
+    from sqlalchemy.orm import joinedload
+    out = {}
+    if not edition_ids:
+        return out
+    query = (db.select(Grade).join(ExamSession).join(ExamReport)
+             .where(Grade.student_id == user_id, ExamReport.edition_id.in_(edition_ids))
+             .options(joinedload(Grade.value), joinedload(Grade.session).joinedload(ExamSession.report))
+             .order_by(ExamReport.id, ExamSession.number))
+    for grade in db.session.scalars(query):
+        out.setdefault(grade.report.edition_id, []).append(grade)
+    return out
+
+
+def passing_status(grades, reports):
+    """passed, failed or not_yet_passed: what a student's final grades say of a course edition.
+
+    The general reports decide when the edition has any, otherwise its unit reports; a report's
+    final grade is that of its latest session with a value (a resit replaces the first sitting).
+    Any failing final grade fails; passing final grades in every deciding report pass."""
+    general = [r for r in reports if r.is_general]
+    deciding = general or reports
+    if not deciding:
+        return "not_yet_passed"
+    finals = {}
+    for grade in grades:
+        if grade.value is not None and grade.report in deciding:
+            finals[grade.report.id] = grade  # sessions come in order: the latest wins
+    if any(not g.value.passes for g in finals.values()):
+        return "failed"
+    return "passed" if len(finals) == len(deciding) else "not_yet_passed"
+
+
+def passing_statuses(user_id, edition_ids):
+    """{edition id: passing_status} for a student's editions, in two queries."""
+    grades = grades_by_edition(user_id, edition_ids)
+    reports = {}
+    for report in _reports_of_editions(list(edition_ids)):
+        reports.setdefault(report.edition_id, []).append(report)
+    return {e: passing_status(grades.get(e, []), reports.get(e, [])) for e in edition_ids}

@@ -72,6 +72,7 @@ class Course(db.Model):
     assessment_criteria = db.Column(LangDictType)
     practical_placement = db.Column(LangDictType)
     faculty = db.relationship("Faculty")
+    editions = db.relationship("CourseEdition", viewonly=True, order_by="CourseEdition.term_id")
 
 
 edition_coordinators = db.Table(
@@ -176,6 +177,10 @@ class ClassGroup(db.Model):
 
     def has_participant(self, user):
         return user is not None and any(u.id == user.id for u in self.participants)
+
+    def shows_participants_to(self, viewer):
+        """Who attends a group: staff and the group's own members."""
+        return viewer is not None and (viewer.is_staff or self.has_participant(viewer))
 
 
 class TimetableMeeting(db.Model):
