@@ -17,7 +17,8 @@ class PeopleFactory(FactoryBase):
     def programme(self, faculty, id=None, level="first_cycle", name=None):
         id = id or f"P-{next(_seq)}"
         return self._save(Programme(id=id, name=name or ld(f"Kierunek {id}", f"Programme {id}"), faculty_id=faculty.id,
-                                    level=level, level_of_studies=ld("studia pierwszego stopnia", "first-cycle studies"),
+                                    level=level,
+                                    level_of_studies=ld("studia pierwszego stopnia", "first-cycle studies"),
                                     mode_of_studies=ld("stacjonarne", "full-time"), duration=ld("3 lata", "3 years"),
                                     professional_status=ld("licencjat", "bachelor")))
 

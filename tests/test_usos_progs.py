@@ -60,7 +60,8 @@ def test_programmes_dictionary_and_search(api, uni):
 
 
 def test_student_programmes_of_the_token_user(api, uni):
-    body = ok(api.call(M + "student", user=uni.student, fields="id|user|programme[id]|status|admission_date|is_primary"))
+    body = ok(api.call(M + "student", user=uni.student,
+                       fields="id|user|programme[id]|status|admission_date|is_primary"))
     assert body == [
         {"id": str(uni.enrolment.id), "user": {"id": str(uni.student.id), "first_name": uni.student.first_name,
                                                "last_name": uni.student.last_name},

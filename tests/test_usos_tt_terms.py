@@ -33,14 +33,17 @@ def test_student_timetable_window(api, uni):
                                                at(1, 12).strftime("%Y-%m-%d %H:%M:%S")]
     lecture, classes = body
     assert lecture == {
-        "type": "classgroup2", "start_time": lecture["start_time"], "end_time": at(0, 9, 30).strftime("%Y-%m-%d %H:%M:%S"),
+        "type": "classgroup2", "start_time": lecture["start_time"],
+        "end_time": at(0, 9, 30).strftime("%Y-%m-%d %H:%M:%S"),
         "name": {"pl": "Przedmiot C-1 - Wykład", "en": "Course C-1 - Lecture"}, "url": None, "course_id": "C-1",
-        "course_name": {"pl": "Przedmiot C-1", "en": "Course C-1"}, "classtype_name": {"pl": "Wykład", "en": "Lecture"},
+        "course_name": {"pl": "Przedmiot C-1", "en": "Course C-1"},
+        "classtype_name": {"pl": "Wykład", "en": "Lecture"},
         "building_name": {"pl": "Budynek T", "en": "Building T"}, "room_number": "101", "room_id": str(uni.room.id),
         "lecturer_ids": [str(uni.coordinator.id)], "group_number": 1, "frequency": "weekly"}
     assert classes["room_id"] is None and classes["building_name"] is None and classes["frequency"] == "irregular"
     assert ok(api.call("services/tt/student", user=uni.student)) == [
-        {"start_time": a["start_time"], "end_time": a["end_time"], "name": a["name"]} for a in body]  # default: today, 7
+        {"start_time": a["start_time"], "end_time": a["end_time"], "name": a["name"]}
+        for a in body]  # by default: from today, for 7 days
     later = ok(api.call("services/tt/student", user=uni.student, start=(clock.today() + timedelta(days=7)).isoformat(),
                         days=1, fields="cgwm_id|unit_id|classtype_id"))
     assert later == [{"cgwm_id": str(uni.lecture_meetings[1].id), "unit_id": str(uni.lecture_unit.id),

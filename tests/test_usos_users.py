@@ -123,8 +123,8 @@ def test_photo_urls_answer_with_an_image(api, uni, client):
 
 
 def test_defaults_and_errors(api, uni):
-    assert ok(api.call(M + "user", user=uni.student)) == {"id": str(uni.student.id), "first_name": uni.student.first_name,
-                                                         "last_name": uni.student.last_name}
+    assert ok(api.call(M + "user", user=uni.student)) == {
+        "id": str(uni.student.id), "first_name": uni.student.first_name, "last_name": uni.student.last_name}
     r = api.call(M + "user")  # a consumer without a token must say whom
     assert r.status_code == 400 and r.get_json()["error"] == "param_missing"
     r = api.call(M + "user", user_id="999999")

@@ -167,7 +167,7 @@ def _course(cid, fac, pl, en, ects):
     """A course with the syllabus texts the university publishes."""
     return Course(id=cid, fac_id=fac, name=ld(pl, en), lang_id="pl", ects_credits=ects,
                   description=ld(f"Przedmiot „{pl}” wprowadza w podstawowe pojęcia, metody i wyniki dziedziny.",
-                                 f"The course “{en}” introduces the basic notions, methods and results of the field."),
+                                 f"The course “{en}” introduces the basic notions, methods and results of its field."),
                   learning_outcomes=ld("Student zna pojęcia przedmiotu i potrafi je stosować do typowych zadań.",
                                        "The student knows the course's notions and can apply them to typical tasks."),
                   assessment_criteria=ld("Egzamin pisemny (60%) oraz zaliczenie ćwiczeń lub laboratorium (40%).",

@@ -1,7 +1,7 @@
 """A person's profile page (what services/users/user calls profile_url)."""
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..extensions import db

@@ -2,7 +2,6 @@
 from flask import request, url_for
 
 from ..api.errors import param_invalid
-from ..api.reference import load, load_many  # noqa: F401  (re-exported for the declarations)
 from ..api.registry import P
 from ..extensions import db
 
@@ -34,6 +33,8 @@ def paging(call, most=20):
 
 PAGING = [P("num", type="int", default="6", description="How many items to return (1 to 20)."),
           P("start", type="int", default="0", description="How many items to skip (for paging).")]
+NAME_QUERY = [P("query", required=True, description="Words of the name (or ID); every word must match."), LANG,
+              *PAGING]
 
 
 class Answer:
@@ -49,8 +50,19 @@ def page(rows, start, num):
     return Answer(items=rows[start:start + num], next_page=len(rows) > start + num)
 
 
+def search_named(call, rows):
+    """The page of `rows` (objects with an id and a LangDict name) whose name in `lang`, or id,
+    holds every word of `query`, by that name: (an Answer of (row, name) items, the words)."""
+    from ..langdict import pick
+    words, lang = query_words(call), call.params["lang"]
+    start, num = paging(call)
+    found = [(r, pick(r.name, lang)) for r in rows if matches(pick(r.name, lang) + " " + r.id, words)]
+    found.sort(key=lambda f: (f[1].lower(), f[0].id))
+    return page(found, start, num), words
+
+
 def matches(text, words):
-    """Every word of the query occurs in the text (case-insensitive; lower() keeps positions, so highlight can mark them)."""
+    """Every word of the query occurs in the text (case-insensitive)."""
     text = (text or "").lower()
     return all(w in text for w in words)
 

@@ -71,7 +71,8 @@ def _participants(e, call):
 def _my_groups(e, call):
     if call.user is None:
         return []
-    mine = memo(call, "my_groups", lambda: queries.groups_of(call.user.id, options=[selectinload(ClassGroup.lecturers)]))
+    mine = memo(call, "my_groups",
+                lambda: queries.groups_of(call.user.id, options=[selectinload(ClassGroup.lecturers)]))
     return [g for g in mine if g.unit.edition_id == e.id]
 
 
@@ -111,7 +112,8 @@ EDITION_FIELDS = {
     "homepage_url": attr("homepage_url", description="The edition's homepage, or null."),
     "profile_url": F(lambda e, call: None, description="A page about the edition: Indeks has none (null)."),
     "coordinators": ref(lambda e, call: list(e.coordinators), "services/users/user",
-                        description="Coordinators of the edition.", load=lambda: selectinload(CourseEdition.coordinators)),
+                        description="Coordinators of the edition.",
+                        load=lambda: selectinload(CourseEdition.coordinators)),
     "lecturers": ref(lambda e, call: _lecturers(e), "services/users/user",
                      description="Everyone who teaches a group of the edition.",
                      load=lambda: UNITS.selectinload(CourseUnit.groups).selectinload(ClassGroup.lecturers)),

@@ -1,9 +1,9 @@
 """services/fac (faculties and other units) and services/geo (rooms)."""
 from ..api.registry import F, P, attr, id_attr, method, module, resource
 from ..extensions import db
-from ..langdict import pick
 from ..university.models import Faculty, Room
-from .common import LANG, PAGING, load, load_many, matches, page, paging, query_words
+from ..api.reference import load, load_many
+from .common import NAME_QUERY, search_named
 
 module("services/fac", "Faculties", "Faculties and other organizational units.")
 module("services/geo", "Geography", "Buildings and rooms.")
@@ -31,17 +31,12 @@ def faculties(call):
     return load_many(Faculty, call.params["fac_ids"], integer=False)
 
 
-@method("services/fac/search", resource=FACULTY, result="raw", default_fields="id|name", **PUBLIC,
-        params=[P("query", required=True, description="Words of the name (or ID); every word must match."),
-                LANG, *PAGING], errors=("param_invalid",), brief="Search for faculties.",
+@method("services/fac/search", resource=FACULTY, result="raw", default_fields="id|name", **PUBLIC, params=NAME_QUERY,
+        errors=("param_invalid",), brief="Search for faculties.",
         returns="A dictionary: items (the faculties found, by name, with the fields you select) and next_page.")
 def search(call):
-    words, lang = query_words(call), call.params["lang"]
-    start, num = paging(call)
-    found = [f for f in db.session.scalars(db.select(Faculty)) if matches(pick(f.name, lang) + " " + f.id, words)]
-    found.sort(key=lambda f: (pick(f.name, lang).lower(), f.id))
-    result = page(found, start, num)
-    return {"items": call.project(result.items), "next_page": result.next_page}
+    result, _words = search_named(call, db.session.scalars(db.select(Faculty)))
+    return {"items": call.project([f for f, _name in result.items]), "next_page": result.next_page}
 
 
 ROOM = resource("services/geo/room", {

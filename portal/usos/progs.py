@@ -4,9 +4,9 @@ from sqlalchemy.orm import joinedload
 from ..api.errors import object_forbidden
 from ..api.registry import F, P, attr, date_attr, id_attr, inline, method, module, ref, resource
 from ..extensions import db
-from ..langdict import pick
 from ..university.programmes import Programme, StudentProgramme
-from .common import LANG, PAGING, highlight, load, load_many, matches, page, paging, query_words
+from ..api.reference import load, load_many
+from .common import NAME_QUERY, highlight, search_named
 from .users import personal
 
 module("services/progs", "Study programmes", "Study programmes and the programmes students are on.")
@@ -76,18 +76,12 @@ SEARCH = resource(M + "search", {
 })
 
 
-@method(M + "search", resource=SEARCH, default_fields="items|next_page", **PUBLIC,
-        params=[P("query", required=True, description="Words of the name (or ID); every word must match."),
-                LANG, *PAGING], errors=("param_invalid",), brief="Search for programmes.",
+@method(M + "search", resource=SEARCH, default_fields="items|next_page", **PUBLIC, params=NAME_QUERY,
+        errors=("param_invalid",), brief="Search for programmes.",
         returns="A dictionary: items (each with programme and match) and next_page.")
 def search(call):
-    words, lang = query_words(call), call.params["lang"]
-    start, num = paging(call)
-    found = [(p, pick(p.name, lang)) for p in db.session.scalars(db.select(Programme).options(*PROGRAMME.load_options(
-        (call.fields.get("items") or {}).get("programme"))))
-        if matches(pick(p.name, lang) + " " + p.id, words)]
-    found.sort(key=lambda f: (f[1].lower(), f[0].id))
-    result = page(found, start, num)
+    tree = (call.fields.get("items") or {}).get("programme")
+    result, words = search_named(call, db.session.scalars(db.select(Programme).options(*PROGRAMME.load_options(tree))))
     result.items = [Found(p, highlight(name, words)) for p, name in result.items]
     return result
 

@@ -2,7 +2,7 @@
 from .. import clock
 from ..api.errors import param_invalid
 from ..api.reference import get_user
-from ..api.registry import F, P, attr, datetime_attr, id_attr, method, module, resource
+from ..api.registry import F, P, attr, datetime_attr, id_attr, method, module
 from ..langdict import pick
 from ..university import queries
 from .common import memo

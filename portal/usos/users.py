@@ -9,13 +9,12 @@ Who sees what (the model predicates say it once, for the portal too):
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..api.errors import param_missing
+from ..api.reference import get_user, load, load_many
+from ..api.registry import F, P, attr, id_attr, inline, method, module, ref, resource
 from ..auth.models import User
 from ..extensions import db
-from ..university.models import EmploymentPosition, Position, StudentProgramme
-from ..university.staff import EmploymentGroup
-from ..api.reference import get_user
-from .common import PAGING, absolute, highlight, load, load_many, matches, page, paging, query_words
-from ..api.registry import F, P, attr, id_attr, inline, method, module, ref, resource
+from ..university.models import EmploymentGroup, EmploymentPosition, Position, StudentProgramme
+from .common import PAGING, absolute, highlight, matches, page, paging, query_words
 
 module("services/users", "Users", "Information on users: names, titles, contact details, studies and employment.")
 M = "services/users/"
