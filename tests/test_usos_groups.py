@@ -116,6 +116,7 @@ def test_groups_dictionary(api, uni):
     assert body == {key: {"course_unit_id": str(uni.classes_unit.id), "group_number": 1,
                           "course_name": {"pl": "Przedmiot C-1", "en": "Course C-1"}},
                     f"{uni.classes_unit.id},9": None}
+    UsosGroup.model_validate(body[key])
     for bad in ("12", "a,1", "1,b", "1,2,3"):
         r = api.call(M + "groups", group_ids=bad)
         assert r.status_code == 400 and r.get_json()["param_name"] == "group_ids", bad

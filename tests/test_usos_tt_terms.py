@@ -106,3 +106,31 @@ def test_faculties(client, uni):
     assert [f["id"] for f in found["items"]] == ["FAC"] and found["next_page"] is True
     r = client.get("/services/fac/search", query_string={"query": " "})
     assert r.status_code == 400 and r.get_json()["param_name"] == "query"
+
+
+def test_calendar_days_off_of_a_faculty(api, uni, app):
+    from portal.extensions import db
+    from portal.langdict import ld
+    from portal.meetings.models import DayOff
+    with app.app_context():
+        db.session.add_all([DayOff(start_date=date(2030, 12, 23), end_date=date(2031, 1, 1), name=ld("Ferie", "Break")),
+                            DayOff(start_date=date(2030, 12, 10), end_date=date(2030, 12, 10), faculty_id="PAR",
+                                   name=ld("Dzień rektorski", "Rector's day")),
+                            DayOff(start_date=date(2030, 12, 11), end_date=date(2030, 12, 11), faculty_id="OTHER",
+                                   name=ld("Inny", "Other")),
+                            ])
+        from portal.university.models import Faculty
+        db.session.add(Faculty(id="OTHER", name=ld("Inny", "Other")))
+        db.session.commit()
+    fields = "id|name|start_date|end_date|type|is_day_off|faculty"
+    body = ok(api.call("services/calendar/search", user=uni.student, http="GET", faculty_id="FAC",
+                       start_date="2030-12-01", end_date="2030-12-31", fields=fields))
+    assert [(e["name"]["en"], e["start_date"], e["end_date"], e["faculty"]) for e in body] == [
+        ("Rector's day", "2030-12-10", "2030-12-10", {"id": "PAR", "name": {"pl": "Wydział PAR", "en": "Faculty PAR"}}),
+        ("Break", "2030-12-23", "2031-01-01", None)]  # the parent's and the university's, not another faculty's
+    assert all(e["type"] == "holidays" and e["is_day_off"] is True for e in body)
+    for bad in (dict(start_date="2030-12-01", end_date="2031-01-15"), dict(start_date="2030-12-02", end_date="2030-12-01")):
+        r = api.call("services/calendar/search", faculty_id="FAC", **bad)
+        assert r.status_code == 400 and r.get_json()["param_name"] == "end_date", bad
+    r = api.call("services/calendar/search", faculty_id="NOPE", start_date="2030-12-01", end_date="2030-12-02")
+    assert r.status_code == 400 and r.get_json()["error"] == "object_not_found"

@@ -47,7 +47,7 @@ def _result_fields(m):
         text = f.description or name.replace("_", " ").capitalize() + "."
         target = RESOURCES.get(f.ref) if f.ref else None
         if target is not None and target.owner:
-            text += " An object with the fields " + ", ".join(target.fields) + "; select them in brackets."
+            text += " Its objects have the fields " + ", ".join(target.fields) + "; select them in brackets."
         elif f.ref:
             text += f" This field references objects returned by {f.ref} method" + (
                 " (only primary are allowed)." if f.only_primary else ".")
