@@ -199,3 +199,17 @@ def test_examrep_user2(api, uni):
     assert ok(api.call("services/examrep/user2", user=uni.lecturer)) == {}
     r = api.call("services/examrep/user2", user=uni.student, scopes=("studies",))
     assert r.status_code == 403 and r.get_json()["reason"] == "scope_missing"
+
+
+def test_examrep_course_edition(api, uni):
+    from usos_api.models import parse_legacy_course_edition_exam_report
+    body = ok(api.call("services/examrep/course_edition", course_id="C-1", term_id=uni.term.id,
+                       fields="course_exam[id]|course_units_exams[id]"))
+    assert body == {"course_exam": {"id": str(uni.general.id)},
+                    "course_units_exams": {str(uni.classes_unit.id): {"id": str(uni.unitrep.id)}}}
+    parse_legacy_course_edition_exam_report(ok(api.call("services/examrep/course_edition", user=uni.coordinator,
+                                                        course_id="C-1", term_id=uni.term.id)))
+    other = ok(api.call("services/examrep/course_edition", course_id="C-OLD", term_id="2020Z"))
+    assert other == {"course_exam": None, "course_units_exams": {}}
+    r = api.call("services/examrep/course_edition", course_id="C-1", term_id="NOPE")
+    assert r.status_code == 400 and r.get_json()["method_name"] == "services/examrep/course_edition"

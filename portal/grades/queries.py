@@ -10,7 +10,8 @@ from . import access
 from .models import ExamReport, ExamSession, Grade
 
 
-def _reports_of_editions(edition_ids):
+def reports_of_editions(edition_ids):
+    """Reports of these editions: by edition, the general reports first, then by unit."""
     if not edition_ids:
         return []
     return list(db.session.scalars(db.select(ExamReport).where(ExamReport.edition_id.in_(edition_ids))
@@ -46,7 +47,7 @@ def grader_reports(user, only_writable=False, active_terms_only=True):
         return []
     found = []
     now = clock.now()
-    candidates = _reports_of_editions(staff_edition_ids(user))
+    candidates = reports_of_editions(staff_edition_ids(user))
     known = {r.id for r in candidates}
     extra = access.examiner_report_ids(user.id) - known
     if extra:
@@ -66,13 +67,13 @@ def grader_reports(user, only_writable=False, active_terms_only=True):
 
 def examinee_reports(user, student):
     """Reports in which `user` may change the grades of `student`."""
-    return [r for r in _reports_of_editions(student_edition_ids(student.id))
+    return [r for r in reports_of_editions(student_edition_ids(student.id))
             if access.can(user, r, student.id, access.WRITE)]
 
 
 def student_reports(user_id, term_id=None, course_id=None):
     """Reports a student is graded in, optionally of one term and course."""
-    return [r for r in _reports_of_editions(student_edition_ids(user_id))
+    return [r for r in reports_of_editions(student_edition_ids(user_id))
             if (term_id is None or r.edition.term_id == term_id)
             and (course_id is None or r.edition.course_id == course_id)
             and (r.has_student(user_id) or _has_grade(r, user_id))]
@@ -183,6 +184,6 @@ def passing_statuses(user_id, edition_ids):
     """{edition id: passing_status} for a student's editions, in two queries."""
     grades = grades_by_edition(user_id, edition_ids)
     reports = {}
-    for report in _reports_of_editions(list(edition_ids)):
+    for report in reports_of_editions(list(edition_ids)):
         reports.setdefault(report.edition_id, []).append(report)
     return {e: passing_status(grades.get(e, []), reports.get(e, [])) for e in edition_ids}
