@@ -127,3 +127,38 @@ def test_apiref(client):
         doc = client.get(f"/services/apiref/method?name={M}{name}").get_json()
         assert all(f["description"] for f in doc["result_fields"]), name
         assert doc["brief_description"], name
+
+
+def test_lists_of_groups_and_meetings_have_no_n_plus_1(api, uni, make, app):
+    from sqlalchemy import event
+    from portal.extensions import db
+    from .factories import at
+    asks = [("services/groups/participant", "course_unit_id|group_number|class_type|course_name|"
+             "course_is_currently_conducted|lecturers[id|employment_positions]|participants[id]"),
+            ("services/tt/student", "type|name|course_name|classtype_name|building_name|room_number|lecturer_ids|"
+             "frequency|group_number")]
+
+    def counts():
+        out = []
+        for method, fields in asks:
+            statements = []
+            with app.app_context():
+                listener = lambda *args: statements.append(args[2])  # noqa: E731
+                event.listen(db.engine, "before_cursor_execute", listener)
+                try:
+                    r = api.call(method, user=uni.student, fields=fields)
+                finally:
+                    event.remove(db.engine, "before_cursor_execute", listener)
+            assert r.status_code == 200, r.get_json()
+            out.append(len(statements))
+        return out
+
+    make.meeting(uni.lecture, start=at(days=1, hour=8), room=uni.room)
+    counts()  # the first call also issues the token
+    few = counts()
+    for i in range(4):
+        edition = make.edition(make.course(f"C-N{i}", faculty=uni.faculty), uni.term)
+        group = make.group(make.unit(edition, "WYK"), 1, lecturers=[make.user(f"l{i}", lecturer=True)],
+                           participants=[uni.student])
+        make.meeting(group, start=at(days=2, hour=8 + i), room=make.room(f"R{i}"))
+    assert counts() == few
