@@ -150,7 +150,8 @@ def test_lists_of_groups_and_meetings_have_no_n_plus_1(api, uni, make, app):
                 finally:
                     event.remove(db.engine, "before_cursor_execute", listener)
             assert r.status_code == 200, r.get_json()
-            out.append(len(statements))
+            # SELECTs only: OAuth now and then also purges old nonces (a DELETE)
+            out.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
         return out
 
     make.meeting(uni.lecture, start=at(days=1, hour=8), room=uni.room)

@@ -104,6 +104,11 @@ class CourseEdition(db.Model):
     def is_coordinator(self, user):
         return user is not None and any(c.id == user.id for c in self.coordinators)
 
+    def shows_participants_to(self, viewer):
+        """Who attends an edition: staff and the edition's own students."""
+        return viewer is not None and (viewer.is_staff or any(g.has_participant(viewer)
+                                                              for u in self.units for g in u.groups))
+
     @property
     def credits(self):
         """ECTS credits a student gets for this edition."""

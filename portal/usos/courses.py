@@ -61,11 +61,10 @@ def _lecturers(e):
 
 
 def _participants(e, call):
-    viewer = call.user
+    if not (trusted(call) or e.shows_participants_to(call.user)):
+        return []
     people = {u.id: u for un in e.units for g in un.groups for u in g.participants}
-    if trusted(call) or (viewer is not None and (viewer.is_staff or viewer.id in people)):
-        return sorted(people.values(), key=lambda u: (u.last_name, u.first_name, u.id))
-    return []
+    return sorted(people.values(), key=lambda u: (u.last_name, u.first_name, u.id))
 
 
 def _my_groups(e, call):
@@ -103,7 +102,10 @@ def _passing(e, call):
     return None if call.user is None else per_edition(call, "passing", grades.passing_statuses, e)
 
 
-UNITS = selectinload(CourseEdition.units)
+def units():
+    return selectinload(CourseEdition.units)
+
+
 EDITION_FIELDS = {
     "course_id": attr("course_id", description="ID of the course."),
     "course_name": F(lambda e, call: e.course.name, description="A LangDict with the course's name.",
@@ -116,11 +118,11 @@ EDITION_FIELDS = {
                         load=lambda: selectinload(CourseEdition.coordinators)),
     "lecturers": ref(lambda e, call: _lecturers(e), "services/users/user",
                      description="Everyone who teaches a group of the edition.",
-                     load=lambda: UNITS.selectinload(CourseUnit.groups).selectinload(ClassGroup.lecturers)),
+                     load=lambda: units().selectinload(CourseUnit.groups).selectinload(ClassGroup.lecturers)),
     "participants": ref(_participants, "services/users/user", primary=False,
                         description="Students of the edition: shown to staff and the edition's own students, "
                                     "otherwise an empty list.",
-                        load=lambda: UNITS.selectinload(CourseUnit.groups).selectinload(ClassGroup.participants)),
+                        load=lambda: units().selectinload(CourseUnit.groups).selectinload(ClassGroup.participants)),
     "passing_status": F(_passing, description="passed, failed or not_yet_passed for the user of the access token "
                                               "(from the final grades of the edition's reports), or null without a "
                                               "token."),
@@ -133,7 +135,7 @@ EDITION_FIELDS = {
     "bibliography": _text("bibliography", "its bibliography"),
     "notes": _text("notes", "notes about the edition"),
     "course_units_ids": F(lambda e, call: [str(u.id) for u in e.units], description="IDs of its course units.",
-                          load=lambda: UNITS),
+                          load=units),
     "attributes": F(lambda e, call: [], description="Attributes: Indeks keeps none (an empty list)."),
 }
 EDITION = resource(M + "course_edition", EDITION_FIELDS)
@@ -158,7 +160,7 @@ EDITION2 = resource(M + "course_edition2", {
     "term": ref(lambda e, call: e.term, "services/terms/term", description="The term.",
                 load=lambda: joinedload(CourseEdition.term)),
     "course_units": ref(lambda e, call: list(e.units), M + "unit", description="Its course units.",
-                        load=lambda: UNITS),
+                        load=units),
     **{k: v for k, v in EDITION_FIELDS.items() if k not in ("course_id", "course_name", "term_id")},
 })
 
