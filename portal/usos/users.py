@@ -80,9 +80,9 @@ def _d(name):
 
 USER_FIELDS = {
     "id": id_attr(description="ID of the user."),
-    "first_name": attr("first_name", description="First name."),
+    "first_name": attr("first_name", description="The first name of the user."),
     "middle_names": attr("middle_names", description=_d("middle_names")),
-    "last_name": attr("last_name", description="Last name."),
+    "last_name": attr("last_name", description="The last name (surname) of the user."),
     "sex": attr("sex", description=_d("sex")),
     "titles": F(lambda u, call: {"before": u.titles_before, "after": u.titles_after}, description=_d("titles")),
     "student_status": F(lambda u, call: u.student_status, description=_d("student_status"),
