@@ -33,5 +33,9 @@ class Config:
     PORTAL_CONTACT_EMAILS = ["usos@indeks.example.edu.pl"]
     # OAuth timestamps older or newer than this (seconds) are refused.
     OAUTH_TIMESTAMP_WINDOW = int(os.environ.get("OAUTH_TIMESTAMP_WINDOW", "300"))
+    # Request size limits: a larger body is refused with 413 before anything reads it
+    # (form fields other than files: MAX_FORM_MEMORY_SIZE; grade CSV imports: portal/grades/csvio.py).
+    MAX_CONTENT_LENGTH = int(os.environ.get("PORTAL_MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True

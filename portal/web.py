@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import current_app, jsonify, render_template, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import format_decimal, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -64,12 +64,18 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):
-        if wants_json() or request.path.startswith("/services/"):
-            return jsonify(message=exc.description, error=exc.name.lower().replace(" ", "_")), exc.code
+        api = wants_json() or request.path.startswith("/services/")
+        message = exc.description
+        if exc.code == 413:
+            limit = format_decimal(app.config["MAX_CONTENT_LENGTH"] / 2 ** 20, "#,##0.#")
+            message = (f"The request is too large (the limit is {limit} MB)." if api else
+                       _("The request is too large: the limit is %(size)s MB. Nothing was saved.", size=limit))
+        if api:
+            return jsonify(message=message, error=exc.name.lower().replace(" ", "_")), exc.code
         titles = {400: _l("Bad request"), 403: _l("Access denied"), 404: _l("Not found"),
-                  405: _l("Method not allowed"), 409: _l("Conflict")}
+                  405: _l("Method not allowed"), 409: _l("Conflict"), 413: _l("Request too large")}
         body = render_template("errors/error.html", code=exc.code,
-                               title=titles.get(exc.code, exc.name), message=exc.description)
+                               title=titles.get(exc.code, exc.name), message=message)
         return body, exc.code
 
     @app.errorhandler(ServiceError)
