@@ -17,7 +17,9 @@ def _bool(name, default=False):
 
 class Config:
     ROOT_MIGRATIONS = ROOT / "migrations"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Unset: a key made on first run in instance/secret_key (portal/security/secret.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    PORTAL_INSTANCE_PATH = str(ROOT / "instance")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'indeks.sqlite3'}"
     )
@@ -28,7 +30,12 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = _translation_dirs()
     LANGUAGES = ("pl", "en")
     PORTAL_TIMEZONE = os.environ.get("PORTAL_TIMEZONE", "Europe/Warsaw")
+    # HTTPS only: pages redirect to https, cookies are Secure, HSTS; OAuth endpoints and
+    # PLAINTEXT-signed calls refuse plain HTTP (portal/security, portal/api/oauth.py).
     PORTAL_REQUIRE_SSL = _bool("PORTAL_REQUIRE_SSL")
+    PORTAL_HSTS_MAX_AGE = int(os.environ.get("PORTAL_HSTS_MAX_AGE", str(365 * 24 * 3600)))
+    # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto are believed (0: none).
+    PORTAL_TRUSTED_PROXIES = int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0"))
     PORTAL_INSTITUTION_NAME = {"pl": "Uniwersytet Indeks", "en": "Indeks University"}
     PORTAL_CONTACT_EMAILS = ["usos@indeks.example.edu.pl"]
     # OAuth timestamps older or newer than this (seconds) are refused.
@@ -39,3 +46,5 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True

@@ -17,8 +17,9 @@ def load_methods():
 
 
 def init_app(app):
-    from . import views
+    from . import oauth, views
     load_methods()
+    app.before_request(oauth.refuse_plain_http)
     app.register_blueprint(views.bp)
     extra = Path(__file__).parent / "routes.py"
     if extra.exists():

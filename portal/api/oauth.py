@@ -1,26 +1,30 @@
 """Verifying OAuth 1.0a signed requests (Authlib does the signature work)."""
+import json
 import random
+import re
 import time
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from authlib.oauth1.errors import InvalidRequestError, OAuth1Error
+from authlib.oauth1.errors import InvalidNonceError, InvalidRequestError, OAuth1Error
 from authlib.oauth1.rfc5849.base_server import BaseServer
 from authlib.oauth1.rfc5849.wrapper import OAuth1Request
-from flask import current_app, request
+from flask import Response, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..database import set_write_intent
 from ..extensions import db
-from .errors import oauth_failure
+from .errors import method_forbidden, oauth_failure
 from .models import Consumer, Nonce, Token
 
 SIGNATURE_METHODS = ["HMAC-SHA1", "PLAINTEXT"]
 
 
 class SignedRequest(OAuth1Request):
-    """Authlib's request, minus its "https or loopback only" rule: whether a method needs
-    TLS is the method's own `ssl` option (PORTAL_REQUIRE_SSL), checked by the dispatcher."""
+    """Authlib's request, minus its "https or loopback only" rule: whether a request needs
+    TLS is decided by PORTAL_REQUIRE_SSL: the method's own `ssl` option (the dispatcher) and
+    `refuse_plain_http` (OAuth endpoints, PLAINTEXT signatures)."""
 
     def __init__(self, method, uri, body=None, headers=None):
         parts = urlsplit(uri)
@@ -29,9 +33,42 @@ class SignedRequest(OAuth1Request):
 
 
 def is_secure():
-    """HTTPS, directly or behind a TLS-terminating proxy that says so."""
-    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
-    return request.is_secure or forwarded == "https"
+    """HTTPS, directly or behind a trusted TLS-terminating proxy that says so (ProxyFix,
+    PORTAL_TRUSTED_PROXIES: X-Forwarded-Proto from anyone else is ignored)."""
+    return request.is_secure
+
+
+OAUTH_ENDPOINTS = ("/services/oauth/request_token", "/services/oauth/access_token")
+PLAINTEXT_RE = re.compile(r'oauth_signature_method\s*=\s*"?PLAINTEXT\b', re.IGNORECASE)
+
+
+def _plaintext_signed():
+    """Whether the request says PLAINTEXT anywhere OAuth parameters may be (header, query, body)."""
+    if PLAINTEXT_RE.search(request.headers.get("Authorization", "")):
+        return True
+    if request.args.get("oauth_signature_method", "").upper() == "PLAINTEXT":
+        return True
+    if request.mimetype == "application/x-www-form-urlencoded":  # raw bytes: the dispatcher still
+        body = request.get_data(cache=True)                       # checks their encoding later
+        return b"PLAINTEXT" in body.upper() and any(
+            v.upper() == "PLAINTEXT" for v in parse_qs(body.decode("latin-1")).get("oauth_signature_method", []))
+    return False
+
+
+def refuse_plain_http():
+    """With PORTAL_REQUIRE_SSL: the OAuth endpoints, and any call signed with PLAINTEXT (which
+    carries both secrets as they are), refuse plain HTTP before anything else reads them."""
+    if not current_app.config["PORTAL_REQUIRE_SSL"] or is_secure() or not request.path.startswith("/services/"):
+        return None
+    path = request.path.rstrip("/")
+    if path == "/services/oauth/authorize":
+        return render_template("errors/error.html", code=403, title=_l("HTTPS required"),
+                               message=_l("This site works over HTTPS only.")), 403
+    if path in OAUTH_ENDPOINTS or _plaintext_signed():
+        error = method_forbidden("secure_required", "This request requires SSL (https): OAuth endpoints "
+                                 "and PLAINTEXT signatures are refused over plain HTTP.")
+        return Response(json.dumps(error.body()), status=403, content_type="application/json")
+    return None
 
 
 def signed_request():
@@ -79,6 +116,18 @@ class Verifier(BaseServer):
         super().validate_timestamp_and_nonce(req)
 
     def exists_nonce(self, nonce, req):
+        """Only note the nonce here: it is recorded once the signature verifies (below), so a
+        forged request can neither burn a genuine request's nonce nor cost a database write."""
+        req.pending_nonce = nonce
+        return False
+
+    def validate_oauth_signature(self, req):
+        super().validate_oauth_signature(req)
+        nonce = getattr(req, "pending_nonce", None)
+        if nonce is not None and self.record_nonce(nonce, req):
+            raise InvalidNonceError()
+
+    def record_nonce(self, nonce, req):
         """Record the nonce; True when it was already used (a replay)."""
         set_write_intent(True)
         db.session.commit()

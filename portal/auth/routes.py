@@ -1,29 +1,21 @@
 """Sign-in views."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
+from ..security.redirects import safe_next
 from .forms import EmptyForm, LoginForm
 from .models import User
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target):
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
-        return target
-    return url_for("home.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in with a login and password."""
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).filter_by(login=form.login.data.strip()))
@@ -32,7 +24,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             flash(_("Signed in as %(name)s.", name=user.full_name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 

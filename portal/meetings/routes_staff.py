@@ -8,6 +8,7 @@ from ..auth.forms import EmptyForm
 from ..auth.models import User
 from ..extensions import db
 from ..langdict import pick
+from ..security.redirects import safe_next
 from ..university.models import Faculty, Term
 from . import calendar, manage, queries, services
 from .api import lecturer_actions
@@ -165,14 +166,14 @@ def notes(user_id):
         if not err:
             flash(_("Notes saved."), "success")
             return redirect(url_for("meetings.notes", user_id=user_id, fac=fac.id, term=term.id,
-                                    back=request.values.get("back")), code=303)
+                                    back=safe_next(request.values.get("back"), fallback="")), code=303)
         flash_error(err)
     own = manage.find_note(current_user, fac.id, term.id, person.id)
     if request.method == "GET" and own is not None:
         form.public_note.data, form.private_note.data = own.public_note, own.private_note
     others = [n for n in manage.notes_about(person.id, fac.id, term.id) if n.author_id != current_user.id]
     return render_template("meetings/notes.html", person=person, faculty=fac, term=term, form=form, others=others,
-                           back=request.values.get("back"))
+                           back=safe_next(request.values.get("back"), fallback=""))
 
 
 @bp.route("/days-off", methods=["GET", "POST"])
