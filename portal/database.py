@@ -62,6 +62,20 @@ def reads_first(view):
     return wrapper
 
 
+def write_command(command):
+    """For a CLI command that writes: its transactions start with the write lock (BEGIN
+    IMMEDIATE on SQLite), so commands run at once wait their turn as requests do instead of
+    failing with "database is locked". Put it under the click decorators."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        token = _write_intent.set(True)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            _write_intent.reset(token)
+    return wrapper
+
+
 def begin_write():
     """End any read transaction and make the next one a write transaction.
 
