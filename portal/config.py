@@ -1,5 +1,6 @@
 """Settings read from the environment, with defaults for a zero-set-up local run."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,5 +47,10 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    # Sign-ins (portal/auth/sessions.py): without "remember me" one ends after this long
+    # unused, or this long after signing in; with it, after REMEMBER_COOKIE_DURATION.
+    PORTAL_SESSION_IDLE_MINUTES = int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "480"))
+    PORTAL_SESSION_MAX_HOURS = int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12"))
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("PORTAL_REMEMBER_DAYS", "30")))
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

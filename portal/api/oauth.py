@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from authlib.oauth1.errors import InvalidNonceError, InvalidRequestError, OAuth1Error
 from authlib.oauth1.rfc5849.base_server import BaseServer
 from authlib.oauth1.rfc5849.wrapper import OAuth1Request
-from flask import Response, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask import Response, current_app, request
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..database import set_write_intent
 from ..extensions import db
+from ..security.headers import https_required_page
 from .errors import method_forbidden, oauth_failure
 from .models import Consumer, Nonce, Token
 
@@ -62,8 +62,7 @@ def refuse_plain_http():
         return None
     path = request.path.rstrip("/")
     if path == "/services/oauth/authorize":
-        return render_template("errors/error.html", code=403, title=_l("HTTPS required"),
-                               message=_l("This site works over HTTPS only.")), 403
+        return https_required_page()
     if path in OAUTH_ENDPOINTS or _plaintext_signed():
         error = method_forbidden("secure_required", "This request requires SSL (https): OAuth endpoints "
                                  "and PLAINTEXT signatures are refused over plain HTTP.")

@@ -51,5 +51,9 @@ def require_https():
         return None
     if request.method in ("GET", "HEAD"):
         return redirect(request.url.replace("http://", "https://", 1), code=301)
+    return https_required_page()
+
+
+def https_required_page():
     return render_template("errors/error.html", code=403, title=_l("HTTPS required"),
                            message=_l("This site works over HTTPS only.")), 403
