@@ -101,3 +101,15 @@ def test_sign_in_refuses_a_foreign_next(client, person, target):
 def test_sign_in_keeps_a_local_next(client, person):
     r = client.post("/login?next=/grades/my", data={"login": "student1", "password": "demo"})
     assert r.headers["Location"] == "/grades/my"
+
+
+def test_templates_have_no_inline_script_style_or_handlers():
+    """What the CSP would refuse in a browser: inline <script>, <style>, style= and on*= attributes, hx-on."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle\s*=|\son[a-z]+\s*=|\shx-on", re.IGNORECASE)
+    found = [f"{path.relative_to(root)}: {match.group(0).strip()}"
+             for path in [*root.glob("templates/**/*.html"), *root.glob("portal/*/templates/**/*.html")]
+             for match in inline.finditer(path.read_text())]
+    assert found == []
