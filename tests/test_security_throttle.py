@@ -159,3 +159,15 @@ def test_simultaneous_guesses_on_two_workers_share_one_counter(app, person, live
     assert sorted(results) == ["throttled"] * 15 + ["wrong"] * 5, results
     assert row(app, "pair:student1|127.0.0.1").failures == 5
     assert "Traceback" not in server.errors()
+
+
+def test_old_counters_are_forgotten(app, person, monkeypatch):
+    attempt(app, login="someone")
+    with app.app_context():
+        for entry in db.session.scalars(db.select(SignInThrottle)):
+            entry.last_failure -= timedelta(hours=2)
+        db.session.commit()
+    monkeypatch.setattr(throttle.random, "random", lambda: 0.0)
+    assert outcome(app, password="demo") == "in"
+    with app.app_context():
+        assert db.session.scalars(db.select(SignInThrottle.key)).all() == ["acct:student1"]

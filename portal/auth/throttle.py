@@ -17,13 +17,14 @@ After a counter reaches its limit each further attempt waits 30 s, then 1, 2, 4 
 at most 15; a counter is forgotten an hour after its last failure.
 """
 import ipaddress
+import random
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..database import lock, write_transaction
@@ -75,12 +76,22 @@ def _delay(over):
     return min(FIRST_DELAY * 2 ** min(over, 20), MAX_DELAY)
 
 
-def _locked_rows(keys, now):
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    db.session.execute(insert(SignInThrottle).values([{"key": k, "failures": 0, "last_failure": now} for k in keys])
-                       .on_conflict_do_nothing(index_elements=["key"]))
+def _locked_rows(keys, now, create=()):
+    """The counters of `keys`, locked until commit; those in `create` made when missing."""
+    if create:
+        insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+        db.session.execute(insert(SignInThrottle).values([{"key": k, "failures": 0, "last_failure": now}
+                                                          for k in create])
+                           .on_conflict_do_nothing(index_elements=["key"]))
     return db.session.scalars(lock(select(SignInThrottle).where(SignInThrottle.key.in_(keys))
                                    .order_by(SignInThrottle.key))).all()
+
+
+def _forget_old(now):
+    """Counters an hour past their last failure count nothing any more (spraying leaves many)."""
+    db.session.execute(delete(SignInThrottle).where(
+        SignInThrottle.last_failure < now - WINDOW,
+        or_(SignInThrottle.locked_until.is_(None), SignInThrottle.locked_until < now)))
 
 
 def _count(row, now):
@@ -99,7 +110,9 @@ def attempt(login, address, device=None):
     counted, watched = _keys(login, address, device)
     now = utcnow()
     with write_transaction():
-        rows = _locked_rows(counted + watched, now)
+        if random.random() < 0.01:
+            _forget_old(now)
+        rows = _locked_rows(counted + watched, now, create=counted)
         locked = [r.locked_until for r in rows if r.locked_until and r.locked_until > now]
         if locked:
             raise Throttled(max(locked))
@@ -114,7 +127,7 @@ def failed(ticket):
     if ticket.watched:
         now = utcnow()
         with write_transaction():
-            for row in _locked_rows(ticket.watched, now):
+            for row in _locked_rows(ticket.watched, now, create=ticket.watched):
                 _count(row, now)
 
 
