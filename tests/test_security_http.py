@@ -2,6 +2,7 @@
 import pytest
 
 from portal import create_app
+from portal.extensions import db
 from portal.security.headers import CSP
 
 
@@ -38,8 +39,12 @@ def test_pages_are_not_stored_by_caches(client, auth, person):
 @pytest.fixture
 def ssl_app(db_url, app):
     """The portal with PORTAL_REQUIRE_SSL on from the start (cookie flags are set at start-up)."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": db_url,
-                       "WTF_CSRF_ENABLED": False, "PORTAL_REQUIRE_SSL": True})
+    ssl = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": db_url,
+                      "WTF_CSRF_ENABLED": False, "PORTAL_REQUIRE_SSL": True})
+    yield ssl
+    with ssl.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_require_ssl_redirects_pages_and_refuses_plain_posts(ssl_app):
