@@ -32,8 +32,10 @@ def test_csp_allows_no_inline_script_and_no_framing():
 def test_pages_are_not_stored_by_caches(client, auth, person):
     auth.login("student1")
     assert client.get("/").headers["Cache-Control"] == "no-store"
-    with client.get("/static/js/indeks.js") as r:
-        assert "no-store" not in r.headers.get("Cache-Control", "")
+    assert client.get("/services/apisrv/now").headers["Cache-Control"] == "no-store"
+    for path in ("/static/js/indeks.js", "/grades/static/grades/grades.js"):
+        with client.get(path) as r:
+            assert r.status_code == 200 and "no-store" not in r.headers.get("Cache-Control", "")
 
 
 @pytest.fixture

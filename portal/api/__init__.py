@@ -17,9 +17,8 @@ def load_methods():
 
 
 def init_app(app):
-    from . import oauth, views
+    from . import views
     load_methods()
-    app.before_request(oauth.refuse_plain_http)
     app.register_blueprint(views.bp)
     extra = Path(__file__).parent / "routes.py"
     if extra.exists():

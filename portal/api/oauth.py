@@ -1,21 +1,18 @@
 """Verifying OAuth 1.0a signed requests (Authlib does the signature work)."""
-import json
 import random
-import re
 import time
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from authlib.oauth1.errors import InvalidNonceError, InvalidRequestError, OAuth1Error
 from authlib.oauth1.rfc5849.base_server import BaseServer
 from authlib.oauth1.rfc5849.wrapper import OAuth1Request
-from flask import Response, current_app, request
+from flask import current_app, request
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..database import set_write_intent
 from ..extensions import db
-from ..security.headers import https_required_page
-from .errors import method_forbidden, oauth_failure
+from .errors import oauth_failure
 from .models import Consumer, Nonce, Token
 
 SIGNATURE_METHODS = ["HMAC-SHA1", "PLAINTEXT"]
@@ -24,7 +21,7 @@ SIGNATURE_METHODS = ["HMAC-SHA1", "PLAINTEXT"]
 class SignedRequest(OAuth1Request):
     """Authlib's request, minus its "https or loopback only" rule: whether a request needs
     TLS is decided by PORTAL_REQUIRE_SSL: the method's own `ssl` option (the dispatcher) and
-    `refuse_plain_http` (OAuth endpoints, PLAINTEXT signatures)."""
+    portal/security/tls.py (OAuth endpoints, PLAINTEXT signatures)."""
 
     def __init__(self, method, uri, body=None, headers=None):
         parts = urlsplit(uri)
@@ -36,38 +33,6 @@ def is_secure():
     """HTTPS, directly or behind a trusted TLS-terminating proxy that says so (ProxyFix,
     PORTAL_TRUSTED_PROXIES: X-Forwarded-Proto from anyone else is ignored)."""
     return request.is_secure
-
-
-OAUTH_ENDPOINTS = ("/services/oauth/request_token", "/services/oauth/access_token")
-PLAINTEXT_RE = re.compile(r'oauth_signature_method\s*=\s*"?PLAINTEXT\b', re.IGNORECASE)
-
-
-def _plaintext_signed():
-    """Whether the request says PLAINTEXT anywhere OAuth parameters may be (header, query, body)."""
-    if PLAINTEXT_RE.search(request.headers.get("Authorization", "")):
-        return True
-    if request.args.get("oauth_signature_method", "").upper() == "PLAINTEXT":
-        return True
-    if request.mimetype == "application/x-www-form-urlencoded":  # raw bytes: the dispatcher still
-        body = request.get_data(cache=True)                       # checks their encoding later
-        return b"PLAINTEXT" in body.upper() and any(
-            v.upper() == "PLAINTEXT" for v in parse_qs(body.decode("latin-1")).get("oauth_signature_method", []))
-    return False
-
-
-def refuse_plain_http():
-    """With PORTAL_REQUIRE_SSL: the OAuth endpoints, and any call signed with PLAINTEXT (which
-    carries both secrets as they are), refuse plain HTTP before anything else reads them."""
-    if not current_app.config["PORTAL_REQUIRE_SSL"] or is_secure() or not request.path.startswith("/services/"):
-        return None
-    path = request.path.rstrip("/")
-    if path == "/services/oauth/authorize":
-        return https_required_page()
-    if path in OAUTH_ENDPOINTS or _plaintext_signed():
-        error = method_forbidden("secure_required", "This request requires SSL (https): OAuth endpoints "
-                                 "and PLAINTEXT signatures are refused over plain HTTP.")
-        return Response(json.dumps(error.body()), status=403, content_type="application/json")
-    return None
 
 
 def signed_request():

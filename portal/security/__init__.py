@@ -1,11 +1,11 @@
 """Security plumbing every page shares: trusted proxies, HTTPS, headers, the secret key.
 
-Sign-in throttling and server-side sessions live in portal/auth; OAuth's TLS rules in
-portal/api/oauth.py; the `next` rule in redirects.py.
+Sign-in throttling and server-side sessions live in portal/auth; the API's TLS rules in
+tls.py; the `next` rule in redirects.py.
 """
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import headers
+from . import headers, tls
 
 
 class TrustedProxies:
@@ -28,4 +28,5 @@ def init_app(app):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     app.wsgi_app = TrustedProxies(app)
     app.before_request(headers.require_https)
+    app.before_request(tls.refuse_plain_http)
     app.after_request(headers.add_headers)

@@ -39,8 +39,9 @@ def add_headers(response):
     if current_app.config["PORTAL_REQUIRE_SSL"] and request.is_secure:
         response.headers.setdefault("Strict-Transport-Security",
                                     f"max-age={current_app.config['PORTAL_HSTS_MAX_AGE']}")
-    if response.mimetype == "text/html" and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "no-store"  # personal pages stay out of shared caches
+    static = request.endpoint == "static" or (request.endpoint or "").endswith(".static")
+    if not static and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"  # pages, CSVs and API answers are personal
     return response
 
 
