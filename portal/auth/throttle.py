@@ -1,5 +1,8 @@
 """Sign-in throttling, kept in the database so that every worker and host shares it.
 
+(Flask-Limiter and its `limits` storages keep counters in memory, Redis, Memcached or
+MongoDB, none in SQL; the portal's only shared store is its database, hence this table.)
+
 An attempt at an account is counted *before* its password is checked, in one short write
 transaction (rows locked), so that N simultaneous guesses cannot all slip past the limit;
 a successful sign-in gives its count back. Counters (SignInThrottle rows) are kept per
