@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
 def test_the_violation_catcher_catches(browser):
-    """The check every browser test relies on (conftest's `page`) sees what the CSP refuses."""
+    """The check every browser test relies on (conftest's `page`) sees what the CSP refuses.
+    (Playwright's wait_for_function evaluates strings with eval, which the CSP refuses too:
+    browser tests wait on locators instead.)"""
     context = browser.new_context()
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
@@ -25,9 +27,9 @@ def test_the_violation_catcher_catches(browser):
     page.route("http://csp.test/", lambda route: route.fulfill(
         status=200, content_type="text/html", headers={"Content-Security-Policy": CSP},
         body="<p>x</p><script>document.title = 'ran'</script><p style='color:red'>y</p>"))
-    page.goto("http://csp.test/")
-    page.wait_for_function("(window.__csp || []).length >= 2")
-    caught, title = page.evaluate("window.__csp"), page.title()
+    with page.expect_console_message(lambda m: "style-src" in m.text):
+        page.goto("http://csp.test/")
+    caught, title = page.evaluate("window.__csp || []"), page.title()
     context.close()
     assert title != "ran"
     assert any(v.startswith("script-src") for v in caught) and any(v.startswith("style-src") for v in caught)
@@ -82,7 +84,7 @@ def test_pages_and_htmx_swaps_live_within_the_csp(world, live_server, page, pati
     page.keyboard.type("4,5")
     page.keyboard.press("Enter")
     page.locator(f"#row-{first}[data-state=saved]").wait_for()
-    page.wait_for_function(f"document.activeElement.dataset.testid === 'grade-{second}'")  # grades.js ran
+    page.locator(f"[data-testid='grade-{second}']:focus").wait_for()  # grades.js moved the focus
     assert kept()
 
     page.goto(f"{srv.url}/attendance/lists/{u.list.id}")
