@@ -1,0 +1,46 @@
+"""Notifications: people are told what happens to them, in the portal and by e-mail.
+
+Other modules call `notify(...)` from their services, inside the transaction of the change
+(see services.py); `flask notifications send` delivers the e-mail (see sender.py).
+"""
+from flask_babel import lazy_gettext as _l
+
+from .services import iso, link, notify  # noqa: F401  (the API other modules use)
+
+
+def init_app(app):
+    from flask import request, session
+    from flask_babel import get_locale
+    from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..extensions import db
+    from ..web import register_nav
+    from . import cli, models, outbox, routes, services  # noqa: F401  (tables, the views on routes.bp)
+    from .mail import mail
+
+    app.config["MAIL_BACKEND"] = "smtp"  # Flask-Mailman would pick an in-memory one under TESTING
+    mail.init_app(app)
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(cli.bp)
+    register_nav(app, "notifications.outbox", _l("E-mail outbox"), lambda user: user.is_admin,
+                 _l("E-mails to people: waiting, sent and failed ones."))
+
+    @app.after_request
+    def _remember_language(response):
+        """Keep the person's interface language as the language of their messages (written once
+        per sign-in and language switch, not on every request)."""
+        if response.status_code >= 400 or request.path.startswith(("/static", "/services")):
+            return response
+        if not current_user.is_authenticated:
+            return response
+        mark = f"{current_user.id}:{get_locale()}"
+        if session.get("notifications_lang") != mark:
+            try:
+                services.record_language(current_user, str(get_locale()))
+                session["notifications_lang"] = mark
+            except SQLAlchemyError:
+                db.session.rollback()
+                app.logger.warning("Could not record the language of user %s", current_user.id, exc_info=True)
+        return response
+
