@@ -24,6 +24,10 @@ class RejectForm(FlaskForm):
     message = StringField(_l("Message"), validators=[Optional(), Length(max=2000)])
 
 
+class CancelDateForm(FlaskForm):
+    reason = StringField(_l("Reason (sent to those booked)"), validators=[Optional(), Length(max=500)])
+
+
 def state_choices():
     return [("active", _l("active")), ("in_preparation", _l("in preparation")), ("closed", _l("closed")),
             ("archived", _l("archived"))]
