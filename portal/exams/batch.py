@@ -9,6 +9,7 @@ from ..auth.models import User
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
+from . import notices
 from .registration import leave, place
 from .services import as_int, get_group, get_slot
 
@@ -47,6 +48,7 @@ def register_one(exam, slot, user):
     try:
         with db.session.begin_nested():
             place(exam, user, slot, check_window=False, allow_switch=False)
+        notices.seat_given(exam, slot, user)
         return "success"
     except ServiceError as err:
         if err.reason == "already_registered":
@@ -63,6 +65,7 @@ def unregister_one(exam, slot, user):
     try:
         with db.session.begin_nested():
             leave(exam, user, check_window=False, slot=slot)
+        notices.seat_taken(exam, slot, user)
         return "success"
     except ServiceError:
         return "w_already_not_registered"
