@@ -4,7 +4,8 @@
 
 Extracts the messages of SOURCE (files or folders) into DIR/pl/LC_MESSAGES/messages.po,
 keeping the translations already there; FILE.json ({"English": "Polski"}) adds or
-replaces translations. `make translations` compiles every such folder.
+replaces translations (a plural: {"%(num)d thing": ["form for 1", "2-4", "5+"]}).
+`make translations` compiles every such folder.
 """
 import json
 import subprocess
@@ -31,15 +32,19 @@ def main(argv):
     old = read_po(open(po_path, "rb"), locale="pl") if po_path.exists() else None
     extra = json.load(open(pl_file, encoding="utf-8")) if pl_file else {}
     missing = []
+    template.locale = "pl"
     for message in template:
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
         text = extra.get(key) or (old.get(message.id).string if old and old.get(message.id) else "")
-        message.string = text if isinstance(message.id, str) else (text, text)
+        if not isinstance(message.id, str):
+            # Plurals: a list (or the catalogue's tuple) of Polish forms 1, 2-4, 5+.
+            forms = tuple(text) if isinstance(text, (list, tuple)) else (text,) * template.num_plurals
+            text = forms if all(forms) else ""
+        message.string = text if isinstance(message.id, str) or text else ("",) * template.num_plurals
         if not text:
             missing.append(key)
-    template.locale = "pl"
     template.fuzzy = False
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with open(po_path, "wb") as fh:

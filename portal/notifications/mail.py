@@ -5,7 +5,7 @@ from email.mime.text import MIMEText
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import current_app, url_for
 from flask_babel import force_locale, gettext as _
 from flask_mailman import EmailMultiAlternatives, Mail
 from werkzeug.routing import BuildError
@@ -78,8 +78,9 @@ def compose(item, to, lang, sequence=0):
                     open_label=_("Open in Indeks"),
                     why=_("You receive this message because of what happened to you in Indeks."),
                     settings_label=_("Choose what you receive by e-mail"))
-        body = render_template("notifications/mail.txt", **page)
-        html = render_template("notifications/mail.html", **page)
+        # Straight from Jinja: no request here, so none of the page's context processors.
+        body = current_app.jinja_env.get_template("notifications/mail.txt").render(**page)
+        html = current_app.jinja_env.get_template("notifications/mail.html").render(**page)
         message = EmailMultiAlternatives(
             subject=text.subject, body=body, from_email=current_app.config["MAIL_DEFAULT_SENDER"], to=[to],
             headers={"Message-ID": message_id(item), "Auto-Submitted": "auto-generated",

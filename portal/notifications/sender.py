@@ -135,8 +135,13 @@ class Sender:
 
     def _send(self, message):
         if self.connection is None:
-            self.connection = mail.mail.get_connection()
+            c = current_app.config  # read now, not when the app was made: what the sender runs with
+            self.connection = mail.mail.get_connection(
+                host=c["MAIL_SERVER"], port=c["MAIL_PORT"], username=c["MAIL_USERNAME"] or "",
+                password=c["MAIL_PASSWORD"] or "", use_tls=c["MAIL_USE_TLS"], use_ssl=c["MAIL_USE_SSL"],
+                timeout=c["MAIL_TIMEOUT"])
         try:
+            self.connection.open()  # kept open for the whole run (send_messages closes only its own)
             self.connection.send_messages([message])
         except BaseException:
             self._close()
