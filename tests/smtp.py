@@ -3,10 +3,15 @@ import asyncio
 import email
 import threading
 import time
+from datetime import timedelta
 from email import policy
 
+import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
+
+from portal import clock
+from portal.notifications import sender
 
 from .pg import free_port
 
@@ -94,3 +99,22 @@ class SmtpServer:
 
     def config(self):
         return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_TIMEOUT": 10}
+
+
+@pytest.fixture
+def smtp(app):
+    """A running SMTP server that the app sends to (import this fixture into a test module)."""
+    server = SmtpServer().start()
+    app.config.update(server.config())
+    yield server
+    server.stop()
+
+
+def deliver(app, later=0):
+    """One run of `flask notifications send`, `later` seconds from now (past any grade delay)."""
+    with app.app_context():
+        return sender.deliver(now=clock.now() + timedelta(seconds=later))
+
+
+def mail_to(server, address):
+    return [m for m in server.messages if address in m.to]

@@ -14,21 +14,13 @@ from portal.notifications import link, notify, sender
 from portal.notifications.models import Notification, NotificationSettings
 
 from .conftest import ROOT
-from .smtp import SmtpServer
+from .smtp import smtp  # noqa: F401  (the fixture)
 
 ICAL = {"uid": "meeting-participant-7@indeks", "method": "REQUEST", "start": "2026-12-07T10:00:00",
         "end": "2026-12-07T11:00:00", "summary": {"pl": "Konsultacje (dr Nowak)", "en": "Office hours (dr Nowak)"},
         "location": "T 101", "status": "CONFIRMED"}
 FACTS = {"meeting": {"pl": "Konsultacje", "en": "Office hours"}, "lecturer": "dr Anna Nowak",
          "start": "2026-12-07T10:00:00", "end": "2026-12-07T11:00:00", "room": "T 101"}
-
-
-@pytest.fixture
-def smtp(app):
-    server = SmtpServer().start()
-    app.config.update(server.config())
-    yield server
-    server.stop()
 
 
 @pytest.fixture
