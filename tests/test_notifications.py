@@ -145,15 +145,27 @@ def test_settings_choose_language_and_e_mail_kinds(client, auth, app, people):
 def test_the_interface_language_used_is_remembered_for_messages(client, auth, app, people):
     from portal.notifications.services import language_of
     stud = people[0]
-    auth.login("stud")
-    client.get("/")
+    auth.login("stud")  # signing in records the language of the interface
     with app.app_context():
-        assert language_of(db.session.merge(stud)) == "pl"
+        assert db.session.get(NotificationSettings, stud.id).last_lang == "pl"
     client.post("/lang/en", data={"next": "/"})
-    client.get("/")
     with app.app_context():
         assert db.session.get(NotificationSettings, stud.id).last_lang == "en"
         assert language_of(db.session.merge(stud)) == "en"
+    client.post("/lang/pl", data={"next": "/"})
+    with app.app_context():
+        assert language_of(db.session.merge(stud)) == "pl"
+        db.session.delete(db.session.get(NotificationSettings, stud.id))
+        db.session.commit()
+    with client.session_transaction() as cookie:
+        cookie.pop("notifications_lang")
+    client.get("/")
+    client.get("/notifications/")
+    with app.app_context():
+        assert db.session.get(NotificationSettings, stud.id) is None  # pages that only read write nothing
+    post(client, "/notifications/read-all")
+    with app.app_context():
+        assert db.session.get(NotificationSettings, stud.id).last_lang == "pl"
 
 
 def test_outbox_is_for_administrators(client, auth, app, people):

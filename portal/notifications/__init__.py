@@ -10,11 +10,11 @@ from .services import iso, link, notify  # noqa: F401  (the API other modules us
 
 def init_app(app):
     from flask import request, session
-    from flask_babel import get_locale
     from flask_login import current_user
     from sqlalchemy.exc import SQLAlchemyError
 
     from ..extensions import db
+    from ..i18n import select_locale
     from ..web import register_nav
     from . import cli, models, outbox, routes, services  # noqa: F401  (tables, the views on routes.bp)
     from .mail import mail
@@ -28,16 +28,17 @@ def init_app(app):
 
     @app.after_request
     def _remember_language(response):
-        """Keep the person's interface language as the language of their messages (written once
-        per sign-in and language switch, not on every request)."""
-        if response.status_code >= 400 or request.path.startswith(("/static", "/services")):
+        """Keep the person's interface language as the language of their messages: written on
+        the first request that changes something after signing in or switching the language
+        (both are such requests), never on pages that only read."""
+        if request.method in ("GET", "HEAD", "OPTIONS") or response.status_code >= 400 \
+                or request.path.startswith("/services/") or not current_user.is_authenticated:
             return response
-        if not current_user.is_authenticated:
-            return response
-        mark = f"{current_user.id}:{get_locale()}"
+        lang = select_locale()  # not get_locale(): a language switch has just changed it
+        mark = f"{current_user.id}:{lang}"
         if session.get("notifications_lang") != mark:
             try:
-                services.record_language(current_user, str(get_locale()))
+                services.record_language(current_user, lang)
                 session["notifications_lang"] = mark
             except SQLAlchemyError:
                 db.session.rollback()
