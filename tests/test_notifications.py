@@ -82,6 +82,15 @@ def test_list_badge_and_marking_read(client, auth, app, people):
     assert client.get("/notifications/badge").get_data(as_text=True).strip() == ""
 
 
+def test_a_row_whose_facts_cannot_be_worded_does_not_break_the_list(client, auth, app, people):
+    add(app, people[0], kind="exam_registered")  # the facts of a consultation: no exam to name
+    add(app, people[0])
+    auth.login("stud")
+    r = client.get("/notifications/")
+    assert r.status_code == 200 and r.get_data(as_text=True).count('data-testid="notification"') == 2
+    assert 'data-testid="open">Egzaminy</button>' in r.get_data(as_text=True)
+
+
 def test_the_list_speaks_the_interface_language_and_pages(client, auth, app, people):
     stud = people[0]
     for _ in range(27):

@@ -173,6 +173,24 @@ def test_a_message_claimed_by_another_sender_waits_for_its_lease(app, smtp, stud
     assert len(smtp.messages) == 1 and row(app, item_id).mail_claim != token
 
 
+def test_a_message_that_cannot_be_written_fails_alone(app, smtp, stud):
+    broken = queue(app, stud, kind="exam_registered")  # facts this kind cannot word (no exam)
+    fine = queue(app, stud)
+    report = deliver(app)
+    assert (report.sent, report.failed) == (1, 1) and len(smtp.messages) == 1
+    assert row(app, broken).mail_status == "failed" and row(app, broken).mail_error.startswith("cannot compose")
+    assert row(app, fine).mail_status == "sent"
+
+
+def test_a_sender_whose_lease_ran_out_sends_nothing_and_gives_the_messages_back(app, smtp, stud):
+    app.config["NOTIFY_LEASE_SECONDS"] = 0  # every lease is over before the first message
+    ids = [queue(app, stud), queue(app, stud)]
+    assert deliver(app).sent == 0 and smtp.messages == []
+    assert [(row(app, i).mail_status, row(app, i).mail_claim) for i in ids] == [("queued", None)] * 2
+    app.config["NOTIFY_LEASE_SECONDS"] = 600
+    assert deliver(app).sent == 2
+
+
 def test_two_sender_processes_at_once_never_send_a_message_twice(app, smtp, make, db_url):
     people = [make.user(f"p{i}", student=True) for i in range(40)]
     ids = [queue(app, person, ical=None) for person in people for _ in range(3)]

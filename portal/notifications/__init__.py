@@ -13,6 +13,7 @@ def init_app(app):
     from flask_login import current_user
     from sqlalchemy.exc import SQLAlchemyError
 
+    from ..auth.models import User
     from ..extensions import db
     from ..i18n import select_locale
     from ..web import register_nav
@@ -38,10 +39,12 @@ def init_app(app):
         mark = f"{current_user.id}:{lang}"
         if session.get("notifications_lang") != mark:
             try:
-                services.record_language(current_user, lang)
+                user_id = current_user.id
+                db.session.rollback()  # the view has committed what it meant to; write only this
+                services.record_language(db.session.get(User, user_id), lang)
                 session["notifications_lang"] = mark
             except SQLAlchemyError:
                 db.session.rollback()
-                app.logger.warning("Could not record the language of user %s", current_user.id, exc_info=True)
+                app.logger.warning("Could not record the language of user %s", user_id, exc_info=True)
         return response
 

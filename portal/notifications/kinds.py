@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from flask import current_app
 from flask_babel import format_date, format_time, gettext as _, lazy_gettext as _l
 
 from ..langdict import pick
@@ -39,12 +40,22 @@ def kind(name, group, label):
     return register
 
 
-def words_of(name, context):
-    """The subject and lines of a notification, in the current locale."""
+def words_of(name, context, strict=False):
+    """The subject and lines of a notification, in the current locale.
+
+    Facts a kind cannot word (a kind this version no longer knows, a key missing) raise when
+    `strict` (the sender fails that one e-mail, for administrators to see); pages show the
+    kind's heading instead, so that one odd row never breaks a list."""
     found = KINDS.get(name)
-    if found is None:  # a kind this version no longer knows
-        return Text(name, [])
-    subject, lines = found.words(context)
+    try:
+        if found is None:
+            raise KeyError(name)
+        subject, lines = found.words(context)
+    except (KeyError, TypeError, ValueError):
+        if strict:
+            raise
+        current_app.logger.warning("Notification of kind %r cannot be worded from %r", name, context)
+        return Text(str(found.group) if found else name, [])
     return Text(subject, [line for line in lines if line])
 
 

@@ -70,7 +70,7 @@ def calendar_part(item, to, sequence):
 def compose(item, to, lang, sequence=0):
     """The e-mail of `item` to address `to`, in `lang`."""
     with force_locale(lang):
-        text = words_of(item.kind, item.context)
+        text = words_of(item.kind, item.context, strict=True)
         member = item.user_id is not None  # people from outside cannot sign in: no links for them
         page = dict(text=text, lang=lang, url=url_of(item.link, external=True) if member else None,
                     settings_url=url_of({"endpoint": "notifications.settings"}, external=True) if member else None,

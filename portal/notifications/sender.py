@@ -3,10 +3,14 @@
 Never twice: a sender first claims a batch in one short transaction (on PostgreSQL
 `SELECT … FOR UPDATE SKIP LOCKED`, so concurrent senders take disjoint batches; on SQLite the
 write lock of BEGIN IMMEDIATE serialises the claims), marking the rows "sending" with its
-token and a lease. Before each message it renews the lease with a conditional UPDATE that
-only succeeds while the row is still its own, and only then talks to SMTP; a sender that died
-leaves rows whose lease runs out, and they are claimed again. No transaction is open while
-SMTP is talked to, so portal requests never wait for it (nor for the sender).
+token and a lease (NOTIFY_LEASE_SECONDS). It talks to SMTP about a message only while more
+than half of its lease is left (else it first renews the lease with a conditional UPDATE that
+succeeds only while the rows are still its own), and an SMTP conversation is bounded by
+MAIL_TIMEOUT, far shorter than half a lease: no other sender can claim a message meanwhile. A
+sender that died leaves rows whose lease runs out, and they are claimed again (a sender that
+stalls longer than its lease could repeat one message; the Message-ID, the same every time,
+lets the receiving side tell). No transaction is open while SMTP is talked to, so portal
+requests never wait for it (nor for the sender).
 
 A refusal of the server for this one message (a 4xx) or a connection failure leaves the
 message queued with the next attempt later (back-off doubling from NOTIFY_RETRY_SECONDS);
@@ -16,6 +20,7 @@ can queue it again from the outbox page.
 import logging
 import secrets
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -46,6 +51,10 @@ class Report:
 
 class ServerDown(Exception):
     """The SMTP server cannot be reached: stop this run, try again on the next."""
+
+
+class LeaseLost(Exception):
+    """This sender's claim ran out (it stalled): stop; another sender has the messages."""
 
 
 def backoff(attempts):
@@ -129,6 +138,7 @@ class Sender:
         self.now = now
         self.report = Report()
         self.connection = None
+        self.claimed_at = 0.0
 
     def _clock(self):
         return self.now or clock.now()
@@ -155,6 +165,19 @@ class Sender:
                 pass
             self.connection = None
 
+    def _lease_left(self, token):
+        """Is more than half of this sender's lease left? Renew it when not (False: it is gone)."""
+        lease = current_app.config["NOTIFY_LEASE_SECONDS"]
+        if time.monotonic() - self.claimed_at < lease / 2:
+            return True
+        renewed = _write(update(Notification).where(
+            Notification.mail_claim == token, Notification.mail_status == "sending",
+            Notification.mail_claimed_until > self._clock()).values(
+            mail_claimed_until=self._clock() + timedelta(seconds=lease)))
+        if renewed:
+            self.claimed_at = time.monotonic()
+        return renewed > 0
+
     def deliver_one(self, item_id, token):
         config = current_app.config
         item = db.session.get(Notification, item_id, populate_existing=True)
@@ -165,13 +188,19 @@ class Sender:
             _finish(item_id, token, mail_status="skipped", mail_error=why_not or "no e-mail address")
             self.report.skipped += 1
             return
-        message = mail.compose(item, to, lang, sequence_of(item) if item.ical_uid else 0)
         attempts = item.mail_attempts + 1
+        try:
+            message = mail.compose(item, to, lang, sequence_of(item) if item.ical_uid else 0)
+        except Exception as exc:  # a message that cannot be written must not hold up the others
+            log.exception("Cannot compose notification %s", item_id)
+            db.session.rollback()
+            _finish(item_id, token, mail_status="failed", mail_attempts=attempts, mail_claim=None,
+                    mail_error=f"cannot compose: {type(exc).__name__}: {exc}"[:1000])
+            self.report.failed += 1
+            return
         db.session.commit()  # no transaction stays open while SMTP is talked to
-        lease = timedelta(seconds=config["NOTIFY_LEASE_SECONDS"])
-        if not _write(update(Notification).where(_mine(item_id, token)).values(
-                mail_claimed_until=self._clock() + lease, mail_to=to)):
-            return  # the lease ran out and another sender has it now
+        if not self._lease_left(token):
+            raise LeaseLost()
         try:
             self._send(message)
         except (smtplib.SMTPException, OSError) as exc:
@@ -179,17 +208,19 @@ class Sender:
             self.report.errors.append(error)
             down = not isinstance(exc, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused))
             if _permanent(exc) or attempts >= config["NOTIFY_MAX_ATTEMPTS"]:
-                _finish(item_id, token, mail_status="failed", mail_attempts=attempts, mail_error=error, mail_claim=None)
+                _finish(item_id, token, mail_status="failed", mail_attempts=attempts, mail_error=error, mail_claim=None,
+                        mail_to=to)
                 self.report.failed += 1
             else:
-                _finish(item_id, token, mail_status="queued", mail_attempts=attempts, mail_error=error,
+                _finish(item_id, token, mail_status="queued", mail_attempts=attempts, mail_error=error, mail_to=to,
                         mail_claim=None, mail_next_at=self._clock() + timedelta(seconds=backoff(attempts)))
                 self.report.retried += 1
             if down:
                 raise ServerDown(error) from exc
             return
         # The claim token stays on the row: which sender sent it.
-        _finish(item_id, token, mail_status="sent", mail_attempts=attempts, mail_sent_at=clock.now(), mail_error=None)
+        _finish(item_id, token, mail_status="sent", mail_attempts=attempts, mail_sent_at=clock.now(), mail_error=None,
+                mail_to=to)
         self.report.sent += 1
 
     def run(self, limit=None):
@@ -201,6 +232,7 @@ class Sender:
             while limit is None or done < limit:
                 batch = config["NOTIFY_BATCH"] if limit is None else min(config["NOTIFY_BATCH"], limit - done)
                 token, ids = claim(self._clock(), batch, lease)
+                self.claimed_at = time.monotonic()
                 if not ids:
                     break
                 try:
@@ -212,6 +244,8 @@ class Sender:
         except ServerDown:
             self.report.server_down = True
             log.warning("SMTP server unavailable: %s", self.report.errors[-1])
+        except LeaseLost:
+            log.warning("The claim on the outbox ran out; stopping this run")
         finally:
             self._close()
             db.session.rollback()
