@@ -1,4 +1,7 @@
-"""iCalendar files (RFC 5545) of a person's dates, times in the institution's zone."""
+"""iCalendar files (RFC 5545) of a person's dates, times in the institution's zone.
+
+Times carry TZID of the institution's zone, and the file holds that zone's VTIMEZONE
+(RFC 5545, 3.6.5), so calendars that do not know the zone by name still place them right."""
 from flask import Response
 from icalendar import Calendar, Event, vCalAddress
 
@@ -35,6 +38,7 @@ def build_calendar(name, events, method=None):
                     address.params["ROLE"] = "REQ-PARTICIPANT"
                 event.add(key, address)
         cal.add_component(event)
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Callable
 
 from flask import current_app
-from flask_babel import format_date, format_time, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
+from .. import formatting
 from ..langdict import pick
 
 
@@ -66,15 +67,8 @@ def _dt(text):
 
 
 def when(start, end=None):
-    """"Monday, 23 November 2026, 10:00–11:30" in the current locale (institution-local times)."""
-    start, end = _dt(start), _dt(end)
-    if start is None:
-        return ""
-    text = f"{format_date(start, 'full', rebase=False)}, {format_time(start, 'short', rebase=False)}"
-    if end is not None:
-        text += "–" + (format_time(end, "short", rebase=False) if end.date() == start.date()
-                       else f"{format_date(end, 'full', rebase=False)}, {format_time(end, 'short', rebase=False)}")
-    return text
+    """"pon., 7 gru 2026, 10:00–11:00" in the current locale (the sender forces the reader's)."""
+    return formatting.span(_dt(start), _dt(end), lang=str(get_locale() or "pl"))
 
 
 def _room(ctx, key="room"):

@@ -1,8 +1,9 @@
 """My notifications (the list, the unread count in the header, read marks), my message settings."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import formatting
 from ..auth.forms import EmptyForm
 from ..errors import ServiceError
 from ..extensions import db
@@ -22,7 +23,7 @@ def _page_number():
 
 def _item_view(item):
     return {"item": item, "text": words_of(item.kind, item.context), "url": url_of(item.link),
-            "when": format_datetime(item.created_at, "short", rebase=False)}
+            "when": formatting.datetime(item.created_at)}
 
 
 @bp.route("/")
