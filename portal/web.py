@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from . import clock
 from .database import set_write_intent
 from .errors import ServiceError
+from .i18n import install_template_gettext
 from .langdict import pick
 
 
@@ -40,8 +41,11 @@ def wants_json():
 def init_app(app):
     @app.before_request
     def _write_intent():
-        # Views that change state are reached by non-GET requests (see portal.db).
-        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+        # Views that change state are reached by non-GET requests (see portal.database), but
+        # `reads_first` views start reading, so that even loading the signed-in person does
+        # not take SQLite's write lock.
+        view = app.view_functions.get(request.endpoint)
+        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "reads_first", False))
 
     @app.after_request
     def _vary(response):
@@ -58,6 +62,7 @@ def init_app(app):
         return {"nav_items": nav_for(current_user), "current_lang": str(get_locale() or "pl"),
                 "now": clock.now}
 
+    install_template_gettext(app)
     app.jinja_env.filters["ld"] = pick
     app.jinja_env.filters["dt"] = lambda v: "" if v is None else v.strftime("%Y-%m-%d %H:%M")
     app.jinja_env.filters["d"] = lambda v: "" if v is None else v.strftime("%Y-%m-%d")

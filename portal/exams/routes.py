@@ -2,17 +2,17 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..auth.forms import EmptyForm
-from ..database import begin_write, reads_first, set_write_intent
+from ..database import begin_write, in_write_transaction, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
 from . import rounds, services as svc
 from .calendar import calendar_response
-from .models import VISIBLE_STATUSES, Exam, ExamSlot
+from .models import VISIBLE_STATUSES, Exam
 from .registration import clashes, leave, place
-from .services import get_by_id
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 
@@ -21,27 +21,36 @@ def me():
     return current_user._get_current_object()
 
 
-def load_exam(exam_id):
-    """The exam, if the person may see it: its course's students, registered ones, and staff."""
-    exam = get_by_id(Exam, exam_id) or abort(404)
-    if exam.session.status in VISIBLE_STATUSES and current_user.is_student and (
-            svc.attends_course(exam, current_user.id) or svc.registration_of(exam, current_user.id)):
+def load_exam(exam_id, *options):
+    """The exam, if the person may see it: its course's students, registered ones, and staff.
+
+    `options` load what the caller shows (svc.slot_list_options() for the slot list); a
+    click loads only the exam and its session."""
+    exam = svc.load_exam(exam_id, joinedload(Exam.session), *options) or abort(404)
+    user = me()
+    if exam.session.status in VISIBLE_STATUSES and user.is_student and (
+            svc.attends_course(exam, user.id) or svc.registration_of(exam, user.id)):
         return exam
-    if exam.can_see_attendees(me()):
+    if exam.can_see_attendees(user):
         return exam
     abort(404)
 
 
+def windows(exam, now):
+    return dict(can_register=exam.registration_open(now), can_leave=exam.unregistration_open(now),
+                can_switch=exam.exchange_open(now))
+
+
 def slot_context(exam, message=None, kind="info"):
-    """What the slot list shows: seats, my seat, my pending request, admission, windows."""
+    """What the slot list shows: seats, my seat, my pending request, admission, windows
+    (`exam` loaded with svc.slot_list_options())."""
     user, now = me(), clock.now()
     registration = svc.registration_of(exam, user.id)
     pending = rounds.pending_requests(exam, user) if exam.uses_micro_rounds else []
     not_admitted = svc.failed_conditions(exam, user.id) if exam.conditions and registration is None else []
     return dict(exam=exam, registration=registration, pending=pending, not_admitted=not_admitted, now=now,
-                message=message, kind=kind, form=EmptyForm(),
-                can_register=exam.registration_open(now), can_leave=exam.unregistration_open(now),
-                can_switch=exam.exchange_open(now), slots_by_id={s.id: s for g in exam.groups for s in g.slots},
+                message=message, kind=kind, form=EmptyForm(), **windows(exam, now),
+                slots_by_id={s.id: s for g in exam.groups for s in g.slots},
                 show_examiners=exam.examiners_visible or exam.can_see_attendees(user))
 
 
@@ -52,9 +61,25 @@ def respond(exam, message, kind, status=200):
     lock, so on SQLite other students' registrations go on while this page renders."""
     set_write_intent(False)
     if request.htmx:
+        exam = svc.load_exam(exam.id, *svc.slot_list_options())
         return render_template("exams/_slots.html", **slot_context(exam, message, kind)), status
     flash(message, "error" if kind == "error" else "success")
     return redirect(url_for("exams.exam_page", exam_id=exam.id), code=303)
+
+
+def refuse_in_place(exam, slot, err):
+    """A refused click on a slot that is full (or already mine): in a rush almost every click
+    ends here, so htmx gets only what changed (the message and that slot's row, swapped out
+    of band) instead of the whole list again."""
+    if not request.htmx:
+        return respond(exam, str(err), "error", err.status)
+    registration = svc.registration_of(exam, me().id)
+    if slot.free and not (registration and registration.slot_id == slot.id):
+        return respond(exam, str(err), "error", err.status)  # the row would offer a button: the whole list
+    body = render_template("exams/_refusal.html", exam=exam, slot=slot, group=slot.group, registration=registration,
+                           message=str(err), kind="error", form=EmptyForm(), not_admitted=[],
+                           **windows(exam, clock.now()))
+    return body, err.status, {"HX-Reswap": "none"}
 
 
 @bp.route("/")
@@ -72,8 +97,7 @@ def index():
 @login_required
 def exam_page(exam_id):
     """An exam: its groups, times, rooms, examiners and slots with free seats."""
-    exam = load_exam(exam_id)
-    _settle(exam)
+    exam = _settle(load_exam(exam_id, *svc.slot_list_options()))
     return render_template("exams/exam.html", **slot_context(exam))
 
 
@@ -81,19 +105,20 @@ def exam_page(exam_id):
 @login_required
 def slot_list(exam_id):
     """The slot list alone (htmx polling while a micro-round draw is pending)."""
-    exam = load_exam(exam_id)
-    _settle(exam)
+    exam = _settle(load_exam(exam_id, *svc.slot_list_options()))
     if not request.htmx:
         return redirect(url_for("exams.exam_page", exam_id=exam.id))
     return render_template("exams/_slots.html", **slot_context(exam))
 
 
 def _settle(exam):
+    """Run the draws of ended micro-rounds; the exam as it is afterwards."""
     if rounds.has_due_rounds(exam, clock.now()):
         begin_write()
         rounds.settle(exam)
         db.session.commit()
-        db.session.refresh(exam)
+        return svc.load_exam(exam.id, *svc.slot_list_options())
+    return exam
 
 
 def _check_form():
@@ -108,7 +133,7 @@ def pick(exam_id, slot_id):
     """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""
     _check_form()
     exam = load_exam(exam_id)
-    slot = get_by_id(ExamSlot, slot_id)
+    slot = svc.load_slot(slot_id)
     if slot is None or slot.group.exam_id != exam.id:
         abort(404)
     try:
@@ -123,6 +148,8 @@ def pick(exam_id, slot_id):
                                                    n=slot.number, g=slot.group.number)
         db.session.commit()
     except ServiceError as err:
+        if err.reason in ("slot_full", "already_registered") and not in_write_transaction():
+            return refuse_in_place(exam, slot, err)  # refused from the read snapshot: nothing to undo
         db.session.rollback()
         return respond(exam, str(err), "error", err.status)
     clash = clashes(exam, slot, me())

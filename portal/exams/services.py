@@ -3,14 +3,15 @@
 State changes live in `registration.py` (seats), `rounds.py` (micro-round draws) and
 `manage.py` (staff editing); this module holds the read side they share.
 """
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
-from ..university.models import ClassGroup, CourseEdition, CourseUnit, group_participants
-from .models import (VISIBLE_STATUSES, Exam, ExamGroup, ExamRegistration, ExaminationSession, ExamSlot,
-                     exam_group_examiners)
+from ..university.models import (ClassGroup, CourseEdition, CourseUnit, Room, edition_coordinators,
+                                  group_participants)
+from .models import (VISIBLE_STATUSES, Exam, ExamCondition, ExamGroup, ExamRegistration, ExaminationSession,
+                     ExamSlot, exam_group_examiners, preload_editions)
 
 
 # --- the contract with portal.grades ----------------------------------------------------------
@@ -59,6 +60,32 @@ def get_by_id(model, value):
     """The row with this id, or None (also for ids no database column could hold)."""
     key = as_int(value)
     return db.session.get(model, key) if key is not None else None
+
+
+def slot_list_options():
+    """Loader options for an exam with everything its slot list shows: a fixed number of
+    queries however many groups, slots and examiners it has."""
+    groups = selectinload(Exam.groups)
+    return (joinedload(Exam.session), joinedload(Exam.course), groups.selectinload(ExamGroup.slots),
+            groups.joinedload(ExamGroup.room).joinedload(Room.building), groups.selectinload(ExamGroup.examiners),
+            selectinload(Exam.conditions).joinedload(ExamCondition.grade_value))
+
+
+def load_exam(exam_id, *options):
+    """The exam with these loader options (fresh from the database, as after a commit), or None."""
+    key = as_int(exam_id)
+    if key is None:
+        return None
+    return db.session.scalar(db.select(Exam).where(Exam.id == key).options(*options)
+                             .execution_options(populate_existing=True))
+
+
+def load_slot(slot_id):
+    """The slot with its group, in one query, or None."""
+    key = as_int(slot_id)
+    if key is None:
+        return None
+    return db.session.scalar(db.select(ExamSlot).where(ExamSlot.id == key).options(joinedload(ExamSlot.group)))
 
 
 def get_session(session_id, param="id", method=None):
@@ -120,30 +147,48 @@ def edition_student_ids(exam):
 
 
 def attends_course(exam, user_id):
-    return user_id in edition_student_ids(exam)
+    """Whether the student sits in a class group of the exam's course edition (one EXISTS,
+    not the edition's whole list: the rush path asks this on every click)."""
+    return db.session.scalar(db.select(
+        db.select(group_participants.c.user_id)
+        .join(ClassGroup, ClassGroup.id == group_participants.c.group_id)
+        .join(CourseUnit, CourseUnit.id == ClassGroup.unit_id)
+        .join(CourseEdition, CourseEdition.id == CourseUnit.edition_id)
+        .where(CourseEdition.course_id == exam.course_id, CourseEdition.term_id == exam.term_id,
+               group_participants.c.user_id == user_id).exists()))
 
 
-def student_exams(user, include_hidden=False):
+def student_exams(user, include_hidden=False, options=()):
     """Exams of the courses the student attends, plus any they are registered for."""
-    editions = db.select(CourseEdition.course_id, CourseEdition.term_id).join(
+    attended = db.select(CourseEdition.id).join(
         CourseUnit, CourseUnit.edition_id == CourseEdition.id).join(
         ClassGroup, ClassGroup.unit_id == CourseUnit.id).join(
         group_participants, group_participants.c.group_id == ClassGroup.id).where(
-        group_participants.c.user_id == user.id)
-    pairs = {(c, t) for c, t in db.session.execute(editions)}
-    registered = {r.exam_id for r in db.session.scalars(
-        db.select(ExamRegistration).filter_by(user_id=user.id))}
-    query = db.select(Exam).join(ExaminationSession).options(selectinload(Exam.session))
+        group_participants.c.user_id == user.id, CourseEdition.course_id == Exam.course_id,
+        CourseEdition.term_id == Exam.term_id)
+    registered = db.select(ExamRegistration.exam_id).where(ExamRegistration.user_id == user.id)
+    query = (db.select(Exam).join(ExaminationSession)
+             .where(db.or_(attended.exists(), Exam.id.in_(registered)))
+             .options(joinedload(Exam.session), joinedload(Exam.course), selectinload(Exam.conditions), *options))
     if not include_hidden:
         query = query.where(ExaminationSession.status.in_(VISIBLE_STATUSES))
-    exams = [e for e in db.session.scalars(query.order_by(Exam.id))
-             if (e.course_id, e.term_id) in pairs or e.id in registered]
-    return exams
+    return db.session.scalars(query.order_by(Exam.id)).all()
 
 
 def staff_exams(user):
     """Exams the person examines, coordinates or (administrators) all of them."""
-    exams = db.session.scalars(db.select(Exam).order_by(Exam.id)).all()
+    query = db.select(Exam).options(selectinload(Exam.groups).selectinload(ExamGroup.examiners)).order_by(Exam.id)
+    if not user.is_admin:
+        examines = db.select(ExamGroup.exam_id).join(
+            exam_group_examiners, exam_group_examiners.c.group_id == ExamGroup.id).where(
+            exam_group_examiners.c.user_id == user.id)
+        coordinates = db.select(edition_coordinators.c.edition_id).join(
+            CourseEdition, CourseEdition.id == edition_coordinators.c.edition_id).where(
+            edition_coordinators.c.user_id == user.id, CourseEdition.course_id == Exam.course_id,
+            CourseEdition.term_id == Exam.term_id)
+        query = query.where(db.or_(Exam.id.in_(examines), coordinates.exists()))
+    exams = db.session.scalars(query).unique().all()
+    preload_editions(exams)
     return [e for e in exams if e.can_see_attendees(user)]
 
 
@@ -152,8 +197,12 @@ def registration_of(exam, user_id):
 
 
 def registrations_of(user):
-    return db.session.scalars(db.select(ExamRegistration).filter_by(user_id=user.id)
-                              .order_by(ExamRegistration.id)).all()
+    """The student's seats with what lists and calendars show of them (exam, slot, group, room)."""
+    slot = joinedload(ExamRegistration.slot)
+    return db.session.scalars(
+        db.select(ExamRegistration).filter_by(user_id=user.id).order_by(ExamRegistration.id)
+        .options(joinedload(ExamRegistration.exam).joinedload(Exam.course),
+                 slot.joinedload(ExamSlot.group).joinedload(ExamGroup.room).joinedload(Room.building))).all()
 
 
 def group_attendees(group):

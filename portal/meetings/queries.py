@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..auth.models import User
@@ -25,7 +26,12 @@ def get_meeting(user, meeting_id, param="meeting_id", method_name="services/meet
 
 
 def visible_date(user, date_id, param="meeting_date_id", method_name="services/meetings/meeting_date"):
-    date = db.session.get(MeetingDate, _int(date_id)) if _int(date_id) else None
+    """A date the person may see, with its meeting, faculty and participants (what its page
+    and the sign-up check read) in one query."""
+    date = db.session.scalars(
+        select(MeetingDate).where(MeetingDate.id == _int(date_id))
+        .options(joinedload(MeetingDate.meeting).joinedload(Meeting.faculty),
+                 selectinload(MeetingDate.participants))).one_or_none() if _int(date_id) else None
     if date is None or not date.meeting.can_view(user):
         raise not_found(param, method_name, "Meeting date")
     return date

@@ -34,10 +34,10 @@ def _sign_up_form(date):
 
 def booking_context(date, form=None, error=None, done=None):
     entry = date.entry_of(current_user)
-    problem = services.sign_up_problem(current_user, date) if entry is None else None
-    if problem is None and entry is None and not services.has_free_place(date):
-        problem = "seats_limit_exceeded"
-    return dict(date=date, entry=entry, problem=problem, form=form or _sign_up_form(date), error=error,
+    problem = services.sign_up_refusal(current_user, date) if entry is None else None
+    if entry is None and problem is None and form is None:
+        form = _sign_up_form(date)  # only when it is shown: a refusal's answer needs no reasons list
+    return dict(date=date, entry=entry, problem=problem, form=form, error=error,
                 done=done, can_sign_off=entry is not None and entry.status != "rejected"
                 and clock.now() < date.start_time, reasons=services.SUBSCRIPTION_ERRORS, off_form=EmptyForm())
 
@@ -68,8 +68,9 @@ def date(date_id):
     return render_template("meetings/date.html", **booking_context(d))
 
 
-def _booking_answer(date_id, error=None, done=None, form=None):
-    d = load(queries.visible_date, date_id)
+def _booking_answer(date_id, error=None, done=None, form=None, date=None):
+    """The booking part again (htmx) or the date's page; `date` when nothing changed since it was read."""
+    d = date or load(queries.visible_date, date_id)
     status = error.status if error else 200
     if request.htmx:
         return render_template("meetings/_booking.html", **booking_context(d, form, error, done)), status
@@ -85,6 +86,11 @@ def _booking_answer(date_id, error=None, done=None, form=None):
 def sign_up(date_id):
     """Sign up with a reason and a message."""
     d = load(queries.visible_date, date_id)
+    refusal = services.sign_up_refusal(current_user, d)
+    if refusal:
+        # Full (or closed, or signed up already) by what was just read: in a rush most clicks
+        # end here, before the reasons list is built and without the write lock.
+        return _booking_answer(date_id, error=services.subscription_error(refusal), date=d)
     form = _sign_up_form(d)
     if not form.validate_on_submit():
         return _invalid(date_id, form)

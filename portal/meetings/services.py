@@ -199,13 +199,19 @@ def has_free_place(date):
             or len(date.reserve_list()) < date.reserve_seats_limit)
 
 
+def sign_up_refusal(user, date, now=None):
+    """Why sign_up would refuse `user` now, judged from what was read without any lock (the
+    reason, or None). sign_up repeats the decisive checks under the date's lock."""
+    return sign_up_problem(user, date, now) or (None if has_free_place(date) else "seats_limit_exceeded")
+
+
 def sign_up(user, date_id, substantiation_id, message=None):
     """The person signs up: a seat (accepted with auto-accept, else waiting for the lecturer),
     or a reserve place, or seats_limit_exceeded."""
     date = get_date(date_id)
     # Refuse a full date before queueing for the write lock and the date's row lock (a rush
     # is mostly refusals); the decisive check is repeated under the lock.
-    problem = sign_up_problem(user, date) or (None if has_free_place(date) else "seats_limit_exceeded")
+    problem = sign_up_refusal(user, date)
     if problem:
         raise subscription_error(problem)
     sub = _substantiation(date.meeting, substantiation_id, required=True)
