@@ -9,7 +9,7 @@ from ..auth.models import User
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
-from ..university.models import ClassGroup, Course, CourseEdition, CourseUnit
+from ..university.models import ClassGroup, Course, CourseEdition, CourseUnit, Room
 from .models import Meeting, MeetingDate, Participant, Substantiation
 from .services import _int, not_found
 
@@ -26,12 +26,24 @@ def get_meeting(user, meeting_id, param="meeting_id", method_name="services/meet
 
 
 def visible_date(user, date_id, param="meeting_date_id", method_name="services/meetings/meeting_date"):
-    """A date the person may see, with its meeting, faculty and participants (what its page
-    and the sign-up check read) in one query."""
+    """A date the person may see, with what its page shows (meeting, lecturer, room,
+    participants) in two queries."""
+    meeting = joinedload(MeetingDate.meeting)
+    return _visible_date(user, date_id, param, method_name, meeting.joinedload(Meeting.faculty),
+                         meeting.joinedload(Meeting.lecturer), joinedload(MeetingDate.room).joinedload(Room.building))
+
+
+def bookable_date(user, date_id):
+    """A date the person may see, with only what a sign-up's check and answer read (the
+    meeting, the participants): the rush path."""
+    return _visible_date(user, date_id, "meeting_date_id", "services/meetings/meeting_date",
+                         joinedload(MeetingDate.meeting))
+
+
+def _visible_date(user, date_id, param, method_name, *options):
     date = db.session.scalars(
         select(MeetingDate).where(MeetingDate.id == _int(date_id))
-        .options(joinedload(MeetingDate.meeting).joinedload(Meeting.faculty),
-                 selectinload(MeetingDate.participants))).one_or_none() if _int(date_id) else None
+        .options(*options, selectinload(MeetingDate.participants))).one_or_none() if _int(date_id) else None
     if date is None or not date.meeting.can_view(user):
         raise not_found(param, method_name, "Meeting date")
     return date
@@ -52,7 +64,21 @@ def dates_by_ids(user, ids):
 def available_meetings(user):
     """Active meetings the person may attend: open ones and those of their groups."""
     stmt = select(Meeting).where(Meeting.state == "active", or_(Meeting.open.is_(True), _member_of_groups(user)))
-    return list(db.session.scalars(stmt.order_by(Meeting.id)))
+    return list(db.session.scalars(stmt.order_by(Meeting.id).options(joinedload(Meeting.lecturer),
+                                                                      joinedload(Meeting.faculty))))
+
+
+def upcoming_dates(meetings):
+    """{meeting id: its dates that have not ended, soonest first}, with their rooms and
+    participants (seats left, the person's own entry), in two queries for any number."""
+    found = {m.id: [] for m in meetings}
+    if found:
+        for date in db.session.scalars(
+                select(MeetingDate).where(MeetingDate.meeting_id.in_(found), MeetingDate.end_time >= clock.now())
+                .order_by(MeetingDate.start_time, MeetingDate.id)
+                .options(joinedload(MeetingDate.room).joinedload(Room.building), selectinload(MeetingDate.participants))):
+            found[date.meeting_id].append(date)
+    return found
 
 
 def lecturer_meetings(viewer, lecturer_id):

@@ -47,7 +47,7 @@ def booking_context(date, form=None, error=None, done=None):
 def index():
     """Meetings available to me, with their upcoming dates."""
     meetings = queries.available_meetings(current_user)
-    upcoming = {m.id: queries.meeting_dates(current_user, m, upcoming=True) for m in meetings}
+    upcoming = queries.upcoming_dates(meetings)
     return render_template("meetings/index.html", meetings=meetings, upcoming=upcoming)
 
 
@@ -85,7 +85,7 @@ def _booking_answer(date_id, error=None, done=None, form=None, date=None):
 @reads_first
 def sign_up(date_id):
     """Sign up with a reason and a message."""
-    d = load(queries.visible_date, date_id)
+    d = load(queries.bookable_date, date_id)
     refusal = services.sign_up_refusal(current_user, d)
     if refusal:
         # Full (or closed, or signed up already) by what was just read: in a rush most clicks
