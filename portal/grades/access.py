@@ -84,10 +84,26 @@ def _accesses(user, report, kind):
         if groups:
             ids = {u.id for g in groups for u in g.participants}
             found.append(Access("lecturer", groups=groups, student_ids=ids))
-    exam_ids = examiner_student_ids(user.id, report.id)
+    exam_ids, exam_groups = _examiner(user.id, report.id)
     if exam_ids:
-        found.append(Access("examiner", student_ids=exam_ids, exam_groups=examiner_exam_groups(user.id, report.id)))
+        found.append(Access("examiner", student_ids=exam_ids, exam_groups=exam_groups))
     return found
+
+
+def _examiner(user_id, report_id):
+    """(student ids, exam groups) the person examines in this report; asked once per request
+    for reading and writing alike."""
+    if not has_request_context():
+        return _examiner_now(user_id, report_id)
+    cache = g.setdefault("grades_examiner", {})
+    if (user_id, report_id) not in cache:
+        cache[user_id, report_id] = _examiner_now(user_id, report_id)
+    return cache[user_id, report_id]
+
+
+def _examiner_now(user_id, report_id):
+    ids = examiner_student_ids(user_id, report_id)
+    return ids, (examiner_exam_groups(user_id, report_id) if ids else [])
 
 
 def reachable_ids(user, report, kind=READ):

@@ -27,6 +27,25 @@ def shown_report():
             joinedload(ExamReport.unit).joinedload(CourseUnit.classtype), selectinload(ExamReport.sessions))
 
 
+def report_for_grid(report_id):
+    """The report with everything a session's grid reads (course, coordinators, sessions,
+    scale, its groups with their participants and lecturers) in a fixed number of queries;
+    None when there is no such report."""
+    from ..university.models import GradeType
+    report = db.session.get(ExamReport, report_id)
+    if report is None:
+        return None
+    edition = joinedload(ExamReport.edition)
+    units = joinedload(ExamReport.unit) if report.unit_id is not None else edition.selectinload(CourseEdition.units)
+    groups = units.selectinload(CourseUnit.groups)
+    return db.session.scalars(
+        db.select(ExamReport).where(ExamReport.id == report.id).execution_options(populate_existing=True)
+        .options(edition.joinedload(CourseEdition.course), edition.selectinload(CourseEdition.coordinators),
+                 units.joinedload(CourseUnit.classtype), groups.selectinload(ClassGroup.participants),
+                 groups.selectinload(ClassGroup.lecturers), selectinload(ExamReport.sessions),
+                 joinedload(ExamReport.grade_type).selectinload(GradeType.values))).one()
+
+
 class GradeBook:
     """A student's reports and every grade in them, read in a fixed number of queries however
     many courses, reports and sessions there are (the student's pages and grades API)."""
