@@ -12,12 +12,10 @@ from ..extensions import db
 from ..langdict import pick
 from . import rounds, services as svc
 from .routes import bp, me
-from .services import get_by_id
 
 
 def _attendee_exam(exam_id):
-    from .models import Exam
-    exam = get_by_id(Exam, exam_id) or abort(404)
+    exam = svc.load_exam(exam_id, *svc.attendee_options()) or abort(404)
     if not exam.can_see_attendees(me()):
         abort(403, _("Only examiners and the course coordinators see the attendees."))
     return exam

@@ -30,6 +30,23 @@ def examiner_student_ids(examiner_user_id, examrep_id):
     return {row[0] for row in rows}
 
 
+def examiner_students_by_report(examiner_user_id, examrep_ids):
+    """{exam report id: user ids of students registered in groups the person examines}, for
+    many reports in one query (examiner_student_ids of each)."""
+    found = {int(r): set() for r in examrep_ids}
+    if found:
+        rows = db.session.execute(
+            db.select(Exam.examrep_id, ExamRegistration.user_id)
+            .join(ExamSlot, ExamSlot.id == ExamRegistration.slot_id)
+            .join(ExamGroup, ExamGroup.id == ExamSlot.group_id)
+            .join(Exam, Exam.id == ExamGroup.exam_id)
+            .join(exam_group_examiners, exam_group_examiners.c.group_id == ExamGroup.id)
+            .where(Exam.examrep_id.in_(found), exam_group_examiners.c.user_id == int(examiner_user_id)))
+        for report_id, user_id in rows:
+            found[report_id].add(user_id)
+    return found
+
+
 def _best_grade(user_id, examrep_id):
     from ..grades import services as grades  # lazily: the packages stay independent
     return grades.student_best_grade(user_id, examrep_id)
@@ -69,6 +86,49 @@ def slot_list_options():
     return (joinedload(Exam.session), joinedload(Exam.course), groups.selectinload(ExamGroup.slots),
             groups.joinedload(ExamGroup.room).joinedload(Room.building), groups.selectinload(ExamGroup.examiners),
             selectinload(Exam.conditions).joinedload(ExamCondition.grade_value))
+
+
+def attendee_options():
+    """Loader options for an exam with its slot list and every seat's student (attendee lists)."""
+    return (*slot_list_options(), selectinload(Exam.groups).selectinload(ExamGroup.slots)
+            .selectinload(ExamSlot.registrations).joinedload(ExamRegistration.user))
+
+
+def listed_exam_options():
+    """Loader options for lists of services/exams/exam objects: their session, course, term,
+    groups with slots, seats taken, examiners and rooms, and conditions."""
+    groups = selectinload(Exam.groups)
+    return (joinedload(Exam.session).joinedload(ExaminationSession.faculty), joinedload(Exam.course),
+            joinedload(Exam.term), groups.selectinload(ExamGroup.slots).selectinload(ExamSlot.registrations),
+            groups.selectinload(ExamGroup.examiners), groups.joinedload(ExamGroup.room).joinedload(Room.building),
+            selectinload(Exam.conditions))
+
+
+def listed(exams):
+    """The exams, with their editions preloaded for the visibility checks of each one."""
+    preload_editions(exams)
+    return exams
+
+
+def exams_by_ids(ids):
+    """{id: Exam or None} for ids as given, in a fixed number of queries."""
+    keys = [as_int(i) for i in ids if as_int(i) is not None]
+    found = {e.id: e for e in listed(db.session.scalars(
+        db.select(Exam).where(Exam.id.in_(keys)).options(*listed_exam_options())).all())} if keys else {}
+    return {i: found.get(as_int(i)) for i in ids}
+
+
+def sessions_query(*where):
+    """Examination sessions with their faculty and exams as lists of them show them."""
+    return (db.select(ExaminationSession).where(*where).order_by(ExaminationSession.id)
+            .options(joinedload(ExaminationSession.faculty),
+                     selectinload(ExaminationSession.exams).options(*listed_exam_options())))
+
+
+def sessions(*where):
+    found = db.session.scalars(sessions_query(*where)).all()
+    listed([e for s in found for e in s.exams])
+    return found
 
 
 def load_exam(exam_id, *options):
@@ -172,23 +232,27 @@ def student_exams(user, include_hidden=False, options=()):
              .options(joinedload(Exam.session), joinedload(Exam.course), selectinload(Exam.conditions), *options))
     if not include_hidden:
         query = query.where(ExaminationSession.status.in_(VISIBLE_STATUSES))
-    return db.session.scalars(query.order_by(Exam.id)).all()
+    return listed(db.session.scalars(query.order_by(Exam.id)).all())
+
+
+def examined_or_coordinated(user):
+    """SQL condition on Exam: the person examines one of its groups or coordinates its course."""
+    examines = db.select(ExamGroup.exam_id).join(
+        exam_group_examiners, exam_group_examiners.c.group_id == ExamGroup.id).where(
+        exam_group_examiners.c.user_id == user.id)
+    coordinates = db.select(edition_coordinators.c.edition_id).join(
+        CourseEdition, CourseEdition.id == edition_coordinators.c.edition_id).where(
+        edition_coordinators.c.user_id == user.id, CourseEdition.course_id == Exam.course_id,
+        CourseEdition.term_id == Exam.term_id)
+    return db.or_(Exam.id.in_(examines), coordinates.exists())
 
 
 def staff_exams(user):
     """Exams the person examines, coordinates or (administrators) all of them."""
     query = db.select(Exam).options(selectinload(Exam.groups).selectinload(ExamGroup.examiners)).order_by(Exam.id)
     if not user.is_admin:
-        examines = db.select(ExamGroup.exam_id).join(
-            exam_group_examiners, exam_group_examiners.c.group_id == ExamGroup.id).where(
-            exam_group_examiners.c.user_id == user.id)
-        coordinates = db.select(edition_coordinators.c.edition_id).join(
-            CourseEdition, CourseEdition.id == edition_coordinators.c.edition_id).where(
-            edition_coordinators.c.user_id == user.id, CourseEdition.course_id == Exam.course_id,
-            CourseEdition.term_id == Exam.term_id)
-        query = query.where(db.or_(Exam.id.in_(examines), coordinates.exists()))
-    exams = db.session.scalars(query).unique().all()
-    preload_editions(exams)
+        query = query.where(examined_or_coordinated(user))
+    exams = listed(db.session.scalars(query).all())
     return [e for e in exams if e.can_see_attendees(user)]
 
 

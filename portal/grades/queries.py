@@ -20,6 +20,18 @@ def _reports_of_editions(edition_ids, options=()):
                                              ExamReport.unit_id, ExamReport.id).options(*options)))
 
 
+def graded_report():
+    """Loader options for lists of reports with who may grade them: what shown_report loads,
+    and the coordinators, groups, lecturers and participants the access rules read."""
+    edition = joinedload(ExamReport.edition)
+    unit = joinedload(ExamReport.unit)
+    options = [edition.selectinload(CourseEdition.coordinators), joinedload(ExamReport.grade_type)]
+    for groups in (edition.selectinload(CourseEdition.units).selectinload(CourseUnit.groups),
+                   unit.selectinload(CourseUnit.groups)):
+        options += [groups.selectinload(ClassGroup.lecturers), groups.selectinload(ClassGroup.participants)]
+    return (*shown_report(), *options)
+
+
 def shown_report():
     """Loader options for what report lists show: course, term, class type, sessions."""
     edition = joinedload(ExamReport.edition)
@@ -141,12 +153,13 @@ def grader_reports(user, only_writable=False, active_terms_only=True):
         return []
     found = []
     now = clock.now()
-    candidates = _reports_of_editions(staff_edition_ids(user))
+    candidates = _reports_of_editions(staff_edition_ids(user), graded_report())
     known = {r.id for r in candidates}
     extra = access.examiner_report_ids(user.id) - known
     if extra:
         candidates += list(db.session.scalars(db.select(ExamReport).where(ExamReport.id.in_(extra))
-                                              .order_by(ExamReport.id)))
+                                              .order_by(ExamReport.id).options(*graded_report())))
+    access.preload_examiner(user.id, [r.id for r in candidates])
     for report in candidates:
         if active_terms_only and not _active(report):
             continue
@@ -161,8 +174,9 @@ def grader_reports(user, only_writable=False, active_terms_only=True):
 
 def examinee_reports(user, student):
     """Reports in which `user` may change the grades of `student`."""
-    return [r for r in _reports_of_editions(student_edition_ids(student.id))
-            if access.can(user, r, student.id, access.WRITE)]
+    reports = _reports_of_editions(student_edition_ids(student.id), graded_report())
+    access.preload_examiner(user.id, [r.id for r in reports])
+    return [r for r in reports if access.can(user, r, student.id, access.WRITE)]
 
 
 def grades_by_session(report, user_id):

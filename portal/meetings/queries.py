@@ -120,11 +120,21 @@ def courses_with_meetings(user):
 
 
 def meeting_dates(viewer, meeting, upcoming=False):
-    dates = list(meeting.dates)
+    """A meeting's dates (only those that have not ended, when `upcoming`), soonest first, with
+    their rooms and participants."""
+    stmt = select(MeetingDate).where(MeetingDate.meeting_id == meeting.id)
     if upcoming:
-        now = clock.now()
-        dates = [d for d in dates if d.end_time >= now]
-    return dates
+        stmt = stmt.where(MeetingDate.end_time >= clock.now())
+    return list(db.session.scalars(stmt.order_by(MeetingDate.start_time, MeetingDate.id).options(
+        joinedload(MeetingDate.room).joinedload(Room.building), selectinload(MeetingDate.participants))))
+
+
+def _listed_date():
+    """Loader options for lists of dates: the meeting with what can_view / can_attend read,
+    the room, the participants (seats left)."""
+    meeting = joinedload(MeetingDate.meeting)
+    return (meeting.selectinload(Meeting.groups).selectinload(ClassGroup.participants),
+            joinedload(MeetingDate.room).joinedload(Room.building), selectinload(MeetingDate.participants))
 
 
 def _lecturer(lecturer_id, method_name):
@@ -141,7 +151,7 @@ def open_meeting_dates(viewer, lecturer_id):
     stmt = (select(MeetingDate).join(Meeting).where(
         Meeting.lecturer_id == lecturer.id, Meeting.state == "active",
         MeetingDate.registration_start_time <= now, MeetingDate.registration_end_time >= now,
-        MeetingDate.start_time > now).order_by(MeetingDate.start_time))
+        MeetingDate.start_time > now).order_by(MeetingDate.start_time).options(*_listed_date()))
     return [d for d in db.session.scalars(stmt) if d.meeting.can_attend(viewer) or d.meeting.can_manage(viewer)]
 
 
@@ -154,7 +164,8 @@ def user_calendar(viewer, lecturer_id, start=None, days=7):
     begin = datetime.combine(start, datetime.min.time())
     stmt = (select(MeetingDate).join(Meeting).where(
         Meeting.lecturer_id == lecturer.id, MeetingDate.start_time >= begin,
-        MeetingDate.start_time < begin + timedelta(days=days)).order_by(MeetingDate.start_time))
+        MeetingDate.start_time < begin + timedelta(days=days)).order_by(MeetingDate.start_time)
+        .options(*_listed_date()))
     return [d for d in db.session.scalars(stmt) if d.meeting.can_view(viewer)]
 
 
@@ -163,7 +174,10 @@ def cart(user, include_past=False):
     stmt = select(Participant).join(MeetingDate).where(Participant.user_id == user.id)
     if not include_past:
         stmt = stmt.where(MeetingDate.end_time >= clock.now())
-    return list(db.session.scalars(stmt.order_by(MeetingDate.start_time, Participant.id)))
+    date = joinedload(Participant.meeting_date)
+    return list(db.session.scalars(stmt.order_by(MeetingDate.start_time, Participant.id).options(
+        date.joinedload(MeetingDate.meeting).joinedload(Meeting.lecturer),
+        date.joinedload(MeetingDate.room).joinedload(Room.building), date.selectinload(MeetingDate.participants))))
 
 
 def substantiations(fac_id, kind, with_parents=True, method_name="services/meetings/get_meeting_substantiations"):
