@@ -33,5 +33,7 @@ class Config:
     PORTAL_CONTACT_EMAILS = ["usos@indeks.example.edu.pl"]
     # OAuth timestamps older or newer than this (seconds) are refused.
     OAUTH_TIMESTAMP_WINDOW = int(os.environ.get("OAUTH_TIMESTAMP_WINDOW", "300"))
+    # How often an open exam page asks whether its seats changed (live seats, portal/exams/live.py).
+    EXAMS_SEATS_POLL_SECONDS = int(os.environ.get("EXAMS_SEATS_POLL_SECONDS", "10"))
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True

@@ -1,5 +1,5 @@
 """Student pages: my exams, an exam's groups and slots, pick / switch / leave, iCalendar."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -9,7 +9,7 @@ from ..auth.forms import EmptyForm
 from ..database import begin_write, in_write_transaction, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
-from . import rounds, services as svc
+from . import live, rounds, services as svc
 from .calendar import calendar_response
 from .models import VISIBLE_STATUSES, Exam
 from .registration import clashes, leave, place
@@ -48,10 +48,13 @@ def slot_context(exam, message=None, kind="info"):
     registration = svc.registration_of(exam, user.id)
     pending = rounds.pending_requests(exam, user) if exam.uses_micro_rounds else []
     not_admitted = svc.failed_conditions(exam, user.id) if exam.conditions and registration is None else []
+    open_now = windows(exam, now)
+    poll = live.poll_seconds(exam, pending, open_now["can_register"], open_now["can_switch"])
     return dict(exam=exam, registration=registration, pending=pending, not_admitted=not_admitted, now=now,
-                message=message, kind=kind, form=EmptyForm(), **windows(exam, now),
+                message=message, kind=kind, form=EmptyForm(), **open_now,
                 slots_by_id={s.id: s for g in exam.groups for s in g.slots},
-                show_examiners=exam.examiners_visible or exam.can_see_attendees(user))
+                show_examiners=exam.examiners_visible or exam.can_see_attendees(user),
+                poll=poll, etag=live.slot_list_etag(exam, user, now) if poll else None)
 
 
 def respond(exam, message, kind, status=200):
@@ -104,11 +107,19 @@ def exam_page(exam_id):
 @bp.route("/<int:exam_id>/slots")
 @login_required
 def slot_list(exam_id):
-    """The slot list alone (htmx polling while a micro-round draw is pending)."""
-    exam = _settle(load_exam(exam_id, *svc.slot_list_options()))
+    """The slot list alone, for an open page's poller: 304 while its ETag still holds."""
+    exam = _settle(load_exam(exam_id))
     if not request.htmx:
         return redirect(url_for("exams.exam_page", exam_id=exam.id))
-    return render_template("exams/_slots.html", **slot_context(exam))
+    etag = live.slot_list_etag(exam, me(), clock.now())
+    if request.if_none_match.contains_weak(etag):
+        response = make_response("", 304)
+    else:
+        exam = svc.load_exam(exam.id, *svc.slot_list_options())
+        response = make_response(render_template("exams/_slots.html", **slot_context(exam)))
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response
 
 
 def _settle(exam):

@@ -256,6 +256,24 @@ def staff_exams(user):
     return [e for e in exams if e.can_see_attendees(user)]
 
 
+def seats_state(exam, user_id):
+    """What others' clicks and staff edits change in an exam's slot list, in one query: per
+    slot its seats and times, its group's times, room, capacity and examiners, and whether it
+    is the person's seat (what a slot list's ETag is made of)."""
+    links = exam_group_examiners.c
+    n_examiners = db.select(db.func.count(links.user_id)).where(links.group_id == ExamGroup.id).scalar_subquery()
+    examiner_ids = db.select(db.func.coalesce(db.func.sum(links.user_id), 0)).where(
+        links.group_id == ExamGroup.id).scalar_subquery()
+    mine = db.and_(ExamRegistration.slot_id == ExamSlot.id, ExamRegistration.user_id == user_id)
+    rows = db.session.execute(
+        db.select(ExamSlot.id, ExamSlot.number, ExamSlot.taken, ExamSlot.capacity, ExamSlot.start, ExamSlot.end,
+                  ExamGroup.id, ExamGroup.number, ExamGroup.start, ExamGroup.end, ExamGroup.room_id,
+                  ExamGroup.capacity, n_examiners, examiner_ids, ExamRegistration.id)
+        .join(ExamGroup, ExamGroup.id == ExamSlot.group_id).outerjoin(ExamRegistration, mine)
+        .where(ExamGroup.exam_id == exam.id).order_by(ExamGroup.number, ExamSlot.number))
+    return tuple(tuple(row) for row in rows)
+
+
 def registration_of(exam, user_id):
     return db.session.scalar(db.select(ExamRegistration).filter_by(exam_id=exam.id, user_id=user_id))
 
