@@ -114,9 +114,19 @@ def main():
             return c.post(path, data=data, headers={"X-CSRFToken": c.csrf, "HX-Request": "true"}).status_code
         return send
 
+    def poll(path, etag_of):
+        def send(i):
+            c = clients["student1"]
+            return c.get(path, headers={"HX-Request": "true", "If-None-Match": etag_of()}).status_code
+        return send
+
+    slots = pages["exam page"][1] + "/slots"
+    current = clients["student1"].get(slots, headers={"HX-Request": "true"}).headers.get("ETag", "")
     sub = {"substantiation": str(rush.substantiation_id)}
     paths = [("apisrv/now", get(app.test_client(), "/services/apisrv/now"), repeat, True)]
     paths += [(name, get(clients[login], path), repeat, True) for name, (login, path) in pages.items()]
+    paths += [("live seats poll: unchanged (304)", poll(slots, lambda: current), repeat, True),
+              ("live seats poll: changed (200)", poll(slots, lambda: 'W/"stale"'), repeat, True)]
     # The rush in the order it happens: 30 seats taken, then refusals (and winners clicking again).
     paths += [("exam pick (seat taken)", post(pick), rush.seats, False),
               ("exam refusal (slot full)", post(pick, offset=rush.seats), repeat, True),

@@ -85,6 +85,7 @@ def people_file(app, logins, directory):
     lines = []
     for login in logins:
         client = app.test_client()
+        client.environ_base["HTTP_USER_AGENT"] = "indeks-bench"  # what load.lua sends
         token = csrf_re.search(client.get("/login").get_data(as_text=True)).group(1)
         r = client.post("/login", data={"login": login, "password": PASSWORD, "csrf_token": token})
         if r.status_code not in (302, 303):

@@ -46,7 +46,8 @@ end
 function request()
   next_person = next_person % #people + 1
   local p = people[next_person]
-  local headers = {["HX-Request"] = "true"}
+  -- the User-Agent the people signed in with: Flask-Login's session protection compares it
+  local headers = {["HX-Request"] = "true", ["User-Agent"] = "indeks-bench"}
   if p.cookie ~= "" then headers["Cookie"] = p.cookie end
   if p.token ~= "" then headers["X-CSRFToken"] = p.token end
   if etag then headers["If-None-Match"] = etag end

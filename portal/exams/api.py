@@ -252,7 +252,7 @@ def sessions_method(call):
         only_primary=True, consumer="required", token="required", scopes=("studies",), ssl=True, beta=True,
         brief="Get list of student exams.")
 def student_exams_method(call):
-    return svc.student_exams(call.user, options=svc.listed_exam_options())
+    return svc.listed(svc.student_exams(call.user, options=svc.listed_exam_options()))
 
 
 from . import api_admin  # noqa: E402,F401  (the administrative and search methods)

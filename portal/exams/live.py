@@ -5,7 +5,8 @@ pending) the slot list carries a poller that asks for the list again every few s
 the ETag it was rendered with; the answer is 304 Not Modified, without a body, until
 something it shows has changed (seats, slots, windows, the person's own seat, requests or
 admission, the language). Students then no longer reload the whole page to watch the seats,
-which in a rush is the load that hurts; a 304 costs the sign-in check and two small queries.
+which in a rush is the load that hurts. A 304 costs the sign-in check, the exam and whether
+the person may see it, and one query for the seats (bench/cost.py measures it).
 """
 import hashlib
 

@@ -232,7 +232,7 @@ def student_exams(user, include_hidden=False, options=()):
              .options(joinedload(Exam.session), joinedload(Exam.course), selectinload(Exam.conditions), *options))
     if not include_hidden:
         query = query.where(ExaminationSession.status.in_(VISIBLE_STATUSES))
-    return listed(db.session.scalars(query.order_by(Exam.id)).all())
+    return db.session.scalars(query.order_by(Exam.id)).all()
 
 
 def examined_or_coordinated(user):
