@@ -33,6 +33,13 @@ def nav_for(user):
     return [i for i in current_app.extensions.get("indeks_nav", []) if i.allowed(user)]
 
 
+class _Nav:
+    """The navigation, worked out only when a template shows it (htmx fragments do not)."""
+
+    def __iter__(self):
+        return iter(nav_for(current_user))
+
+
 def wants_json():
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and not request.accept_mimetypes["text/html"]
@@ -59,7 +66,7 @@ def init_app(app):
 
     @app.context_processor
     def _helpers():
-        return {"nav_items": nav_for(current_user), "current_lang": str(get_locale() or "pl"),
+        return {"nav_items": _Nav(), "current_lang": str(get_locale() or "pl"),
                 "now": clock.now}
 
     install_template_gettext(app)

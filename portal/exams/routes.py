@@ -26,7 +26,11 @@ def load_exam(exam_id, *options):
 
     `options` load what the caller shows (svc.slot_list_options() for the slot list); a
     click loads only the exam and its session."""
-    exam = svc.load_exam(exam_id, joinedload(Exam.session), *options) or abort(404)
+    return visible(svc.load_exam(exam_id, joinedload(Exam.session), *options) or abort(404))
+
+
+def visible(exam):
+    """The exam, or 404 when the person may not see it."""
     user = me()
     if exam.session.status in VISIBLE_STATUSES and user.is_student and (
             svc.attends_course(exam, user.id) or svc.registration_of(exam, user.id)):
@@ -143,10 +147,10 @@ def _check_form():
 def pick(exam_id, slot_id):
     """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""
     _check_form()
-    exam = load_exam(exam_id)
     slot = svc.load_slot(slot_id)
-    if slot is None or slot.group.exam_id != exam.id:
+    if slot is None or slot.group.exam_id != exam_id:
         abort(404)
+    exam = visible(slot.group.exam)
     try:
         if exam.uses_micro_rounds:
             request_ = rounds.submit_request(exam, me(), [slot.id])

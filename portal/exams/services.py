@@ -141,11 +141,9 @@ def load_exam(exam_id, *options):
 
 
 def load_slot(slot_id):
-    """The slot with its group, in one query, or None."""
+    """The slot with its group, exam and session, in one query (a click's first read), or None."""
     key = as_int(slot_id)
-    if key is None:
-        return None
-    return db.session.scalar(db.select(ExamSlot).where(ExamSlot.id == key).options(joinedload(ExamSlot.group)))
+    return db.session.scalar(_SLOT, {"slot": key}) if key is not None else None
 
 
 def get_session(session_id, param="id", method=None):
@@ -206,16 +204,25 @@ def edition_student_ids(exam):
     return {row[0] for row in rows}
 
 
+# The rush path's queries, built once: on every click only their parameters change (building
+# a statement with joins costs more than SQLite takes to run it).
+_ATTENDS = db.select(
+    db.select(group_participants.c.user_id)
+    .join(ClassGroup, ClassGroup.id == group_participants.c.group_id)
+    .join(CourseUnit, CourseUnit.id == ClassGroup.unit_id)
+    .join(CourseEdition, CourseEdition.id == CourseUnit.edition_id)
+    .where(CourseEdition.course_id == db.bindparam("course"), CourseEdition.term_id == db.bindparam("term"),
+           group_participants.c.user_id == db.bindparam("user")).exists())
+_SLOT = db.select(ExamSlot).where(ExamSlot.id == db.bindparam("slot")).options(
+    joinedload(ExamSlot.group).joinedload(ExamGroup.exam).joinedload(Exam.session))
+_REGISTRATION = db.select(ExamRegistration).where(ExamRegistration.exam_id == db.bindparam("exam"),
+                                                  ExamRegistration.user_id == db.bindparam("user"))
+
+
 def attends_course(exam, user_id):
     """Whether the student sits in a class group of the exam's course edition (one EXISTS,
     not the edition's whole list: the rush path asks this on every click)."""
-    return db.session.scalar(db.select(
-        db.select(group_participants.c.user_id)
-        .join(ClassGroup, ClassGroup.id == group_participants.c.group_id)
-        .join(CourseUnit, CourseUnit.id == ClassGroup.unit_id)
-        .join(CourseEdition, CourseEdition.id == CourseUnit.edition_id)
-        .where(CourseEdition.course_id == exam.course_id, CourseEdition.term_id == exam.term_id,
-               group_participants.c.user_id == user_id).exists()))
+    return db.session.scalar(_ATTENDS, {"course": exam.course_id, "term": exam.term_id, "user": user_id})
 
 
 def student_exams(user, include_hidden=False, options=()):
@@ -275,7 +282,7 @@ def seats_state(exam, user_id):
 
 
 def registration_of(exam, user_id):
-    return db.session.scalar(db.select(ExamRegistration).filter_by(exam_id=exam.id, user_id=user_id))
+    return db.session.scalar(_REGISTRATION, {"exam": exam.id, "user": user_id})
 
 
 def registrations_of(user):
