@@ -1,7 +1,7 @@
 """What people see: meetings available to them, open dates, calendars, their bookings."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
@@ -34,16 +34,23 @@ def visible_date(user, date_id, param="meeting_date_id", method_name="services/m
 
 
 def bookable_date(user, date_id):
-    """A date the person may see, with only what a sign-up's check and answer read (the
-    meeting, the participants): the rush path."""
-    return _visible_date(user, date_id, "meeting_date_id", "services/meetings/meeting_date",
-                         joinedload(MeetingDate.meeting))
+    """A date the person may see, with only its meeting: what a sign-up's check reads (the
+    places are counted, services.sign_up_check) on the rush path."""
+    date = db.session.scalar(_BOOKABLE, {"date": _int(date_id)}) if _int(date_id) else None
+    return _check_visible(user, date, "meeting_date_id", "services/meetings/meeting_date")
+
+
+_BOOKABLE = select(MeetingDate).where(MeetingDate.id == bindparam("date")).options(joinedload(MeetingDate.meeting))
 
 
 def _visible_date(user, date_id, param, method_name, *options):
     date = db.session.scalars(
         select(MeetingDate).where(MeetingDate.id == _int(date_id))
         .options(*options, selectinload(MeetingDate.participants))).one_or_none() if _int(date_id) else None
+    return _check_visible(user, date, param, method_name)
+
+
+def _check_visible(user, date, param, method_name):
     if date is None or not date.meeting.can_view(user):
         raise not_found(param, method_name, "Meeting date")
     return date
