@@ -2,7 +2,8 @@
 --
 --   wrk -s bench/load.lua URL -- PEOPLE_FILE METHOD [BODY] [IF_NONE_MATCH]
 --
--- PEOPLE_FILE has one "cookie<TAB>csrf-token" line per person. wrk's threads take disjoint
+-- PEOPLE_FILE has one "cookie<TAB>csrf-token[<TAB>etag]" line per person (the ETag, if any, is
+-- sent as If-None-Match, as an open page's poller does). wrk's threads take disjoint
 -- shares of the lines and send their requests round-robin over their share, so with as many
 -- people as connections the requests in flight at any moment are those of distinct people.
 -- done() prints one JSON line that bench/run.py reads.
@@ -36,8 +37,8 @@ function init(args)
   local share = tonumber(os.getenv("WRK_THREADS") or "1")
   for i, line in ipairs(lines) do
     if #lines < share or (i - 1) % share == thread_number then
-      local cookie, token = line:match("^([^\t]*)\t?(.*)$")
-      table.insert(people, {cookie = cookie, token = token})
+      local cookie, token, tag = line:match("^([^\t]*)\t?([^\t]*)\t?(.*)$")
+      table.insert(people, {cookie = cookie, token = token, etag = tag})
     end
   end
   assert(#people > 0, "no people for this thread")
@@ -50,7 +51,8 @@ function request()
   local headers = {["HX-Request"] = "true", ["User-Agent"] = "indeks-bench"}
   if p.cookie ~= "" then headers["Cookie"] = p.cookie end
   if p.token ~= "" then headers["X-CSRFToken"] = p.token end
-  if etag then headers["If-None-Match"] = etag end
+  local tag = (p.etag ~= "" and p.etag) or etag
+  if tag then headers["If-None-Match"] = tag end
   if body then headers["Content-Type"] = "application/x-www-form-urlencoded" end
   return wrk.format(method, nil, headers, body)
 end

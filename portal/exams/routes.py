@@ -112,7 +112,7 @@ def exam_page(exam_id):
 @login_required
 def slot_list(exam_id):
     """The slot list alone, for an open page's poller: 304 while its ETag still holds."""
-    exam = _settle(load_exam(exam_id))
+    exam = _settle(visible(svc.load_exam_briefly(exam_id) or abort(404)))
     if not request.htmx:
         return redirect(url_for("exams.exam_page", exam_id=exam.id))
     etag = live.slot_list_etag(exam, me(), clock.now())

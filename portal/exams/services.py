@@ -131,6 +131,12 @@ def sessions(*where):
     return found
 
 
+def load_exam_briefly(exam_id):
+    """The exam with its session and admission conditions (what a poll reads), or None."""
+    key = as_int(exam_id)
+    return db.session.scalar(_EXAM_BRIEFLY, {"exam": key}) if key is not None else None
+
+
 def load_exam(exam_id, *options):
     """The exam with these loader options (fresh from the database, as after a commit), or None."""
     key = as_int(exam_id)
@@ -215,6 +221,8 @@ _ATTENDS = db.select(
            group_participants.c.user_id == db.bindparam("user")).exists())
 _SLOT = db.select(ExamSlot).where(ExamSlot.id == db.bindparam("slot")).options(
     joinedload(ExamSlot.group).joinedload(ExamGroup.exam).joinedload(Exam.session))
+_EXAM_BRIEFLY = db.select(Exam).where(Exam.id == db.bindparam("exam")).options(
+    joinedload(Exam.session), selectinload(Exam.conditions))
 _REGISTRATION = db.select(ExamRegistration).where(ExamRegistration.exam_id == db.bindparam("exam"),
                                                   ExamRegistration.user_id == db.bindparam("user"))
 
@@ -263,22 +271,27 @@ def staff_exams(user):
     return [e for e in exams if e.can_see_attendees(user)]
 
 
-def seats_state(exam, user_id):
-    """What others' clicks and staff edits change in an exam's slot list, in one query: per
-    slot its seats and times, its group's times, room, capacity and examiners, and whether it
-    is the person's seat (what a slot list's ETag is made of)."""
+def _seats_statement():
     links = exam_group_examiners.c
     n_examiners = db.select(db.func.count(links.user_id)).where(links.group_id == ExamGroup.id).scalar_subquery()
     examiner_ids = db.select(db.func.coalesce(db.func.sum(links.user_id), 0)).where(
         links.group_id == ExamGroup.id).scalar_subquery()
-    mine = db.and_(ExamRegistration.slot_id == ExamSlot.id, ExamRegistration.user_id == user_id)
-    rows = db.session.execute(
-        db.select(ExamSlot.id, ExamSlot.number, ExamSlot.taken, ExamSlot.capacity, ExamSlot.start, ExamSlot.end,
-                  ExamGroup.id, ExamGroup.number, ExamGroup.start, ExamGroup.end, ExamGroup.room_id,
-                  ExamGroup.capacity, n_examiners, examiner_ids, ExamRegistration.id)
-        .join(ExamGroup, ExamGroup.id == ExamSlot.group_id).outerjoin(ExamRegistration, mine)
-        .where(ExamGroup.exam_id == exam.id).order_by(ExamGroup.number, ExamSlot.number))
-    return tuple(tuple(row) for row in rows)
+    mine = db.and_(ExamRegistration.slot_id == ExamSlot.id, ExamRegistration.user_id == db.bindparam("user"))
+    return (db.select(ExamSlot.id, ExamSlot.number, ExamSlot.taken, ExamSlot.capacity, ExamSlot.start, ExamSlot.end,
+                      ExamGroup.id, ExamGroup.number, ExamGroup.start, ExamGroup.end, ExamGroup.room_id,
+                      ExamGroup.capacity, n_examiners, examiner_ids, ExamRegistration.id)
+            .join(ExamGroup, ExamGroup.id == ExamSlot.group_id).outerjoin(ExamRegistration, mine)
+            .where(ExamGroup.exam_id == db.bindparam("exam")).order_by(ExamGroup.number, ExamSlot.number))
+
+
+_SEATS = _seats_statement()
+
+
+def seats_state(exam, user_id):
+    """What others' clicks and staff edits change in an exam's slot list, in one query: per
+    slot its seats and times, its group's times, room, capacity and examiners, and whether it
+    is the person's seat (what a slot list's ETag is made of)."""
+    return tuple(tuple(row) for row in db.session.execute(_SEATS, {"exam": exam.id, "user": user_id}))
 
 
 def registration_of(exam, user_id):
