@@ -1,13 +1,15 @@
 """`make bench`: Indeks under wrk beside a bare Flask app, on SQLite and PostgreSQL, seats checked.
 
-    .venv/bin/python bench/run.py [--duration 5] [--students 1000] [--seats 30] [--reserve 10]
-                                  [--workers 4] [--page-connections 64] [--skip-postgresql]
+    .venv/bin/python bench/run.py [--duration 5] [--rush-duration 10] [--students 1000] [--seats 30]
+                                  [--reserve 10] [--workers 4] [--page-connections 64]
+                                  [--skip-postgresql] [--postgresql-pages]
 
 Everything runs on this machine in one go. For each database: seed the demo university and a
 rush (bench/scenario.py), start Indeks and the bare Flask app (bench/bare.py) on the same
 gunicorn settings (4 sync workers, backlog 4096), sign the people in, then let wrk
 (bench/load.lua: each request with a signed-in person's cookie and CSRF token) measure
-  - the bare app and services/apisrv/now, the pages a student or lecturer opens daily;
+  - the bare app and services/apisrv/now, the pages a student or lecturer opens daily (on
+    PostgreSQL only with --postgresql-pages);
   - the exam rush: `--students` distinct students on as many connections keep clicking "pick"
     on one slot of `--seats` seats (the first seats, then refusals, as in a real rush);
   - the consultation rush: the same on a date of `--seats` seats + `--reserve` reserve places;
@@ -90,7 +92,7 @@ def with_etags(app, people, path, tmp):
     return out
 
 
-def measure(label, app, db_url, args, tmp, two_hosts):
+def measure(label, app, db_url, args, tmp, two_hosts, with_pages):
     """Every figure of one database; returns True when every check passed."""
     secret = secrets.token_hex(16)
     app.config["SECRET_KEY"] = secret
@@ -115,7 +117,7 @@ def measure(label, app, db_url, args, tmp, two_hosts):
         base = show(run_wrk("bare Flask: GET / (a JSON string)", bare_app, "/", anonymous, pc, d), pc)
         show(run_wrk("GET services/apisrv/now", portal, "/services/apisrv/now", anonymous, pc, d), pc,
              base, GOALS["now"])
-        for name, (login, path) in pages.items():
+        for name, (login, path) in (pages.items() if with_pages else ()):
             show(run_wrk(f"GET {name} ({login})", portal, path, single[login], pc, d), pc, base,
                  GOALS["pages"])
         n, rd = args.students, args.rush_duration
@@ -196,6 +198,7 @@ def main():
     ap.add_argument("--workers", "-w", type=int, default=4)
     ap.add_argument("--page-connections", type=int, default=64)
     ap.add_argument("--skip-postgresql", action="store_true")
+    ap.add_argument("--postgresql-pages", action="store_true", help="measure the pages on PostgreSQL too")
     args = ap.parse_args()
     from portal import create_app
     started = time.time()
@@ -207,14 +210,16 @@ def main():
     with tempfile.TemporaryDirectory(prefix="indeks-bench-") as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite3"
         print("\nSQLite (WAL), the default", flush=True)
-        ok &= measure("sqlite", create_app({"SQLALCHEMY_DATABASE_URI": url}), url, args, tmp, two_hosts=False)
+        ok &= measure("sqlite", create_app({"SQLALCHEMY_DATABASE_URI": url}), url, args, tmp, two_hosts=False,
+                      with_pages=True)
         if not args.skip_postgresql:
             url, server = postgresql_url()
-            print("\nPostgreSQL (throwaway server on this machine, fsync off as in the tests), then two hosts",
-                  flush=True)
+            print("\nPostgreSQL (a throwaway server on this machine, fsync off as in the tests): the rushes, then "
+                  "the same split across two gunicorn hosts", flush=True)
             try:
                 app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-                ok &= measure("postgresql", app, app.config["SQLALCHEMY_DATABASE_URI"], args, tmp, two_hosts=True)
+                ok &= measure("postgresql", app, app.config["SQLALCHEMY_DATABASE_URI"], args, tmp, two_hosts=True,
+                              with_pages=args.postgresql_pages)
                 with app.app_context():
                     from portal.extensions import db
                     db.engine.dispose()

@@ -80,7 +80,7 @@ def refuse_in_place(exam, slot, err):
     of band) instead of the whole list again."""
     if not request.htmx:
         return respond(exam, str(err), "error", err.status)
-    registration = svc.registration_of(exam, me().id)
+    registration = err.registration if hasattr(err, "registration") else svc.registration_of(exam, me().id)
     if slot.free and not (registration and registration.slot_id == slot.id):
         return respond(exam, str(err), "error", err.status)  # the row would offer a button: the whole list
     body = render_template("exams/_refusal.html", exam=exam, slot=slot, group=slot.group, registration=registration,
