@@ -13,7 +13,7 @@ import hashlib
 from flask import current_app
 from flask_babel import get_locale
 
-from . import rounds, services as svc
+from . import queries, rounds, services as svc
 from .models import Exam
 
 DEFAULT_POLL_SECONDS = 10
@@ -33,7 +33,7 @@ def slot_list_etag(exam, user, now):
     """A weak ETag of what the person's slot list shows now (computed from the data, not the
     HTML, so it needs no rendering)."""
     registered = None
-    state = [svc.seats_state(exam, user.id), tuple(getattr(exam, c.key) for c in Exam.__table__.columns),
+    state = [queries.seats_state(exam, user.id), tuple(getattr(exam, c.key) for c in Exam.__table__.columns),
              exam.session.status, exam.registration_open(now), exam.unregistration_open(now),
              exam.exchange_open(now), str(get_locale())]
     for row in state[0]:

@@ -162,6 +162,6 @@ def leave(exam, user, now=None, *, check_window=True, slot=None):
 
 def clashes(exam, slot, user):
     """The student's other registrations whose slot overlaps `slot` in time."""
-    from .services import registrations_of
+    from .queries import registrations_of
     return [r for r in registrations_of(user)
             if r.exam_id != exam.id and r.slot.start < slot.end and slot.start < r.slot.end]

@@ -9,7 +9,7 @@ from ..auth.forms import EmptyForm
 from ..database import begin_write, in_write_transaction, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
-from . import live, rounds, services as svc
+from . import live, queries, rounds, services as svc
 from .calendar import calendar_response
 from .models import VISIBLE_STATUSES, Exam
 from .registration import clashes, leave, place
@@ -24,9 +24,9 @@ def me():
 def load_exam(exam_id, *options):
     """The exam, if the person may see it: its course's students, registered ones, and staff.
 
-    `options` load what the caller shows (svc.slot_list_options() for the slot list); a
+    `options` load what the caller shows (queries.slot_list_options() for the slot list); a
     click loads only the exam and its session."""
-    return visible(svc.load_exam(exam_id, joinedload(Exam.session), *options) or abort(404))
+    return visible(queries.load_exam(exam_id, joinedload(Exam.session), *options) or abort(404))
 
 
 def visible(exam):
@@ -47,7 +47,7 @@ def windows(exam, now):
 
 def slot_context(exam, message=None, kind="info"):
     """What the slot list shows: seats, my seat, my pending request, admission, windows
-    (`exam` loaded with svc.slot_list_options())."""
+    (`exam` loaded with queries.slot_list_options())."""
     user, now = me(), clock.now()
     registration = svc.registration_of(exam, user.id)
     pending = rounds.pending_requests(exam, user) if exam.uses_micro_rounds else []
@@ -68,7 +68,7 @@ def respond(exam, message, kind, status=200):
     lock, so on SQLite other students' registrations go on while this page renders."""
     set_write_intent(False)
     if request.htmx:
-        exam = svc.load_exam(exam.id, *svc.slot_list_options())
+        exam = queries.load_exam(exam.id, *queries.slot_list_options())
         return render_template("exams/_slots.html", **slot_context(exam, message, kind)), status
     flash(message, "error" if kind == "error" else "success")
     return redirect(url_for("exams.exam_page", exam_id=exam.id), code=303)
@@ -94,9 +94,9 @@ def refuse_in_place(exam, slot, err):
 def index():
     """My exams: the exams of the courses I attend, and those I examine or coordinate."""
     user = me()
-    exams = svc.student_exams(user) if user.is_student else []
-    mine = {r.exam_id: r for r in svc.registrations_of(user)}
-    staff = svc.staff_exams(user) if user.is_staff else []
+    exams = queries.student_exams(user) if user.is_student else []
+    mine = {r.exam_id: r for r in queries.registrations_of(user)}
+    staff = queries.staff_exams(user) if user.is_staff else []
     return render_template("exams/index.html", exams=exams, mine=mine, staff_exams=staff, now=clock.now())
 
 
@@ -104,7 +104,7 @@ def index():
 @login_required
 def exam_page(exam_id):
     """An exam: its groups, times, rooms, examiners and slots with free seats."""
-    exam = _settle(load_exam(exam_id, *svc.slot_list_options()))
+    exam = _settle(load_exam(exam_id, *queries.slot_list_options()))
     return render_template("exams/exam.html", **slot_context(exam))
 
 
@@ -112,14 +112,14 @@ def exam_page(exam_id):
 @login_required
 def slot_list(exam_id):
     """The slot list alone, for an open page's poller: 304 while its ETag still holds."""
-    exam = _settle(visible(svc.load_exam_briefly(exam_id) or abort(404)))
+    exam = _settle(visible(queries.load_exam_briefly(exam_id) or abort(404)))
     if not request.htmx:
         return redirect(url_for("exams.exam_page", exam_id=exam.id))
     etag = live.slot_list_etag(exam, me(), clock.now())
     if request.if_none_match.contains_weak(etag):
         response = make_response("", 304)
     else:
-        exam = svc.load_exam(exam.id, *svc.slot_list_options())
+        exam = queries.load_exam(exam.id, *queries.slot_list_options())
         response = make_response(render_template("exams/_slots.html", **slot_context(exam)))
     response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = "no-cache, private"
@@ -132,7 +132,7 @@ def _settle(exam):
         begin_write()
         rounds.settle(exam)
         db.session.commit()
-        return svc.load_exam(exam.id, *svc.slot_list_options())
+        return queries.load_exam(exam.id, *queries.slot_list_options())
     return exam
 
 
@@ -147,7 +147,7 @@ def _check_form():
 def pick(exam_id, slot_id):
     """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""
     _check_form()
-    slot = svc.load_slot(slot_id)
+    slot = queries.load_slot(slot_id)
     if slot is None or slot.group.exam_id != exam_id:
         abort(404)
     exam = visible(slot.group.exam)
@@ -224,4 +224,4 @@ def leave_exam(exam_id):
 @login_required
 def calendar():
     """My registered exams as an iCalendar file."""
-    return calendar_response(svc.registrations_of(me()))
+    return calendar_response(queries.registrations_of(me()))

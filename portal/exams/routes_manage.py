@@ -12,7 +12,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld, pick
 from ..university.models import CourseEdition, Faculty, GradeType, Room
-from . import batch, manage, services as svc
+from . import batch, manage, queries
 from .forms import STATUS_LABELS, BatchForm, ConditionForm, ExamForm, GroupForm, SessionForm, choices
 from .models import ExamGroup, ExaminationSession
 from .routes import bp, me
@@ -24,7 +24,7 @@ def _ld(pl, en):
 
 
 def _managed_exam(exam_id):
-    exam = svc.load_exam(exam_id, *svc.slot_list_options()) or abort(404)
+    exam = queries.load_exam(exam_id, *queries.slot_list_options()) or abort(404)
     if not exam.can_manage(me()):
         abort(403, _("You may not manage this exam."))
     return exam
