@@ -44,11 +44,12 @@ test-sqlite: install
 test-postgresql: install
 	INDEKS_TEST_DB=postgresql $(VENV)/bin/pytest -q -p no:cacheprovider
 
-# Benchmarks, run by hand (they print figures; tests never time anything).
+# Benchmarks, run by hand (they print figures; tests never time anything): wrk beside a bare
+# Flask app, on SQLite and PostgreSQL (bench/run.py); the in-process cost per request (bench/cost.py).
 bench: install
-	$(PY) bench/rush_exams.py
-	$(PY) bench/rush_meetings.py
-	$(PY) bench/grading_burst.py
+	@bash .ci/system-deps.sh wrk postgresql
+	$(PY) bench/cost.py
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

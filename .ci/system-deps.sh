@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Installs what the tests need from Debian's packages when it is missing:
-# a PostgreSQL server (initdb, pg_ctl) and Chromium for Playwright.
+# Installs what is missing from Debian's packages: by default what the tests need (a PostgreSQL
+# server with initdb and pg_ctl, Chromium for Playwright); `system-deps.sh wrk postgresql`
+# installs only those (make bench).
 set -euo pipefail
+wanted=("$@")
+if [ ${#wanted[@]} -eq 0 ]; then wanted=(postgresql chromium); fi
 need=()
-if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  need+=(postgresql)
-fi
-if [ ! -x /usr/bin/chromium ]; then
-  need+=(chromium)
-fi
+for package in "${wanted[@]}"; do
+  case "$package" in
+    postgresql)
+      if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+        need+=(postgresql)
+      fi ;;
+    chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
+    *) command -v "$package" >/dev/null 2>&1 || need+=("$package") ;;
+  esac
+done
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -1,4 +1,4 @@
-"""What the benchmarks share: a gunicorn of their own, signed-in sessions, a released-at-once rush."""
+"""What bench/grading_burst.py uses: a gunicorn of its own, signed-in sessions, a released-at-once burst."""
 import os
 import re
 import socket
@@ -50,13 +50,6 @@ def sign_in(url, login):
     return s
 
 
-def sign_in_all(url, logins):
-    """Signed-in sessions for many people (16 at a time)."""
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        return list(pool.map(lambda login: sign_in(url, login), logins))
-
-
 def release_together(tasks):
     """Run each callable in a thread of its own, all released at the same instant; the wall time."""
     barrier = threading.Barrier(len(tasks) + 1)
@@ -86,18 +79,6 @@ def timed(session, method, url, data=None, inspect=None):
         status, extra = None, None
     took = time.perf_counter() - t0
     return (status, took, extra) if inspect else (status, took)
-
-
-def rush(sessions, method, url, data_of=None, inspect=None):
-    """All sessions send at once; returns [(status or None, seconds[, extra])] and the wall time."""
-    results = [None] * len(sessions)
-
-    def hit(i):
-        data = data_of(sessions[i]) if data_of else None
-        results[i] = timed(sessions[i], method, url, data, inspect)
-
-    wall = release_together([lambda i=i: hit(i) for i in range(len(sessions))])
-    return results, wall
 
 
 def bench_university(run_id, prefix):

@@ -62,6 +62,8 @@ class Config:
     NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "10"))
     # Grade e-mails wait this long, so that a grader's quick corrections make one message.
     NOTIFY_GRADE_DELAY = int(os.environ.get("NOTIFY_GRADE_DELAY", "300"))
+    # How often an open exam page asks whether its seats changed (live seats, portal/exams/live.py).
+    EXAMS_SEATS_POLL_SECONDS = int(os.environ.get("EXAMS_SEATS_POLL_SECONDS", "10"))
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     # Sign-ins (portal/auth/sessions.py): without "remember me" one ends after this long

@@ -64,6 +64,7 @@ def reads_first(view):
     def wrapper(*args, **kwargs):
         set_write_intent(False)
         return view(*args, **kwargs)
+    wrapper.reads_first = True  # seen through the outer decorators too (functools.wraps copies it)
     return wrapper
 
 
@@ -79,6 +80,12 @@ def write_command(command):
         finally:
             _write_intent.reset(token)
     return wrapper
+
+
+def in_write_transaction():
+    """Whether this request has begun its write transaction (in a `reads_first` view: whether
+    the service got past its read-only checks)."""
+    return _write_intent.get()
 
 
 def begin_write():

@@ -1,5 +1,6 @@
 """What every page shares: navigation, error pages, template helpers, write intent."""
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 from flask import current_app, jsonify, render_template, request, url_for
@@ -10,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from . import clock, formatting
 from .database import set_write_intent
 from .errors import ServiceError
+from .i18n import install_template_gettext
 from .langdict import pick
 
 
@@ -76,6 +78,22 @@ def seats_free(free, total):
     return _("%(free)s of %(total)s free", free=max(free, 0), total=total)
 
 
+class _Nav:
+    """The navigation, worked out only when a template shows it (htmx fragments do not)."""
+
+    @cached_property
+    def items(self):
+        return nav_for(current_user)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    @cached_property
+    def section(self):
+        """The endpoint of the section the current page belongs to (see nav_section)."""
+        return nav_section(self.items, request.path)
+
+
 def wants_json():
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and not request.accept_mimetypes["text/html"]
@@ -95,8 +113,11 @@ ERROR_TEXTS = {
 def init_app(app):
     @app.before_request
     def _write_intent():
-        # Views that change state are reached by non-GET requests (see portal.db).
-        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+        # Views that change state are reached by non-GET requests (see portal.database), but
+        # `reads_first` views start reading, so that even loading the signed-in person does
+        # not take SQLite's write lock.
+        view = app.view_functions.get(request.endpoint)
+        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "reads_first", False))
 
     @app.after_request
     def _vary(response):
@@ -110,10 +131,9 @@ def init_app(app):
 
     @app.context_processor
     def _helpers():
-        items = nav_for(current_user)
-        return {"nav_items": items, "nav_section": nav_section(items, request.path),
-                "current_lang": str(get_locale() or "pl"), "now": clock.now}
+        return {"nav_items": _Nav(), "current_lang": str(get_locale() or "pl"), "now": clock.now}
 
+    install_template_gettext(app)
     app.jinja_env.filters["ld"] = pick
     app.jinja_env.globals["seats_free"] = seats_free
     formatting.init_app(app)  # d, dt, time, span, num, pct ... in the interface language

@@ -44,7 +44,7 @@ def english(client, auth, login):
 def final_symbol(app, report, student):
     with app.app_context():
         from portal.grades.models import ExamReport
-        grade = queries.final_grade(db.session.get(ExamReport, report.id), student.id)
+        grade = queries.GradeBook(student.id).final(db.session.get(ExamReport, report.id))
         return grade.value.symbol if grade else None
 
 
@@ -68,7 +68,7 @@ def test_term_average_leaves_out_non_counting_and_pass_fail_reports(app, client,
     write_grade(app, uni.coordinator, uni.extra, uni.student, "2")        # does not count
     write_grade(app, uni.coordinator, uni.passfail, uni.student, "ZAL")   # pass/fail: no number
     with app.app_context():
-        average, counted = queries.term_average(uni.student.id, uni.term.id)
+        average, counted = queries.GradeBook(uni.student.id).average(uni.term.id)
     assert average == Decimal("4.50")
     assert sorted(report.id for report, _grade in counted) == sorted([uni.general.id, uni.second.id])
     english(client, auth, "stud1")

@@ -2,6 +2,8 @@
 from dataclasses import dataclass
 from typing import Optional
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from ..auth.models import User
 from ..database import lock
 from ..errors import ServiceError
@@ -78,16 +80,24 @@ def lists_by_ids(user, ids):
     wanted = [int_id(i) for i in ids if int_id(i) is not None]
     found = {}
     if wanted:
-        for lst in db.session.scalars(db.select(AttendanceList).where(AttendanceList.id.in_(wanted))):
+        for lst in db.session.scalars(db.select(AttendanceList).where(AttendanceList.id.in_(wanted))
+                                      .options(joinedload(AttendanceList.group).selectinload(ClassGroup.lecturers))):
             if lst.can_manage(user):
                 found[str(lst.id)] = lst
     return {i: found.get(i) for i in ids}
 
 
+def _titled():
+    """Loader options for what a group's title shows: course, term, class type."""
+    unit = joinedload(ClassGroup.unit)
+    return (unit.joinedload(CourseUnit.edition).joinedload(CourseEdition.course), unit.joinedload(CourseUnit.classtype))
+
+
 def taught_groups(user):
-    """Groups whose lists the user manages, the newest term first."""
+    """Groups whose lists the user manages, the newest term first (with their participants)."""
     query = (db.select(ClassGroup).join(ClassGroup.unit).join(CourseUnit.edition).join(CourseEdition.term)
-             .order_by(Term.order_key.desc(), CourseEdition.course_id, CourseUnit.classtype_id, ClassGroup.number))
+             .order_by(Term.order_key.desc(), CourseEdition.course_id, CourseUnit.classtype_id, ClassGroup.number)
+             .options(*_titled(), selectinload(ClassGroup.participants)))
     if user.is_admin:
         query = query.where(Term.is_active)
     else:
@@ -101,7 +111,8 @@ def attended_groups(user):
         db.select(ClassGroup).join(ClassGroup.unit).join(CourseUnit.edition).join(CourseEdition.term)
         .where(ClassGroup.participants.any(User.id == user.id),
                ClassGroup.id.in_(db.select(AttendanceList.group_id)))
-        .order_by(Term.order_key.desc(), CourseEdition.course_id, CourseUnit.classtype_id, ClassGroup.number)))
+        .order_by(Term.order_key.desc(), CourseEdition.course_id, CourseUnit.classtype_id, ClassGroup.number)
+        .options(*_titled())))
 
 
 def participant_ids(group):

@@ -45,7 +45,9 @@ def index():
     taught = queries.taught_groups(current_user) if current_user.is_staff else []
     attended = []
     if current_user.is_student:
-        attended = [(g, summary.student_summary(g, current_user)) for g in queries.attended_groups(current_user)]
+        groups = queries.attended_groups(current_user)
+        summaries = summary.student_summaries(groups, current_user)
+        attended = [(g, summaries[g.id]) for g in groups]
     return render_template("attendance/index.html", taught=taught, attended=attended)
 
 

@@ -99,11 +99,21 @@ def student_record(group, student):
 
 
 def student_summary(group, student):
-    summary = StudentSummary(student)
-    for _lst, mode, _comment in student_record(group, student):
-        if mode in summary.counts:
-            summary.counts[mode] += 1
-    return summary
+    return student_summaries([group], student)[group.id]
+
+
+def student_summaries(groups, student):
+    """{group id: StudentSummary} of one student in many groups, in one query."""
+    found = {g.id: StudentSummary(student) for g in groups}
+    if found:
+        for group_id, mode, n in db.session.execute(
+                db.select(AttendanceList.group_id, AttendanceEntry.mode, db.func.count(AttendanceEntry.id))
+                .join(AttendanceList, AttendanceList.id == AttendanceEntry.list_id)
+                .where(AttendanceEntry.student_id == student.id, AttendanceList.group_id.in_(found))
+                .group_by(AttendanceList.group_id, AttendanceEntry.mode)):
+            if mode in found[group_id].counts:
+                found[group_id].counts[mode] += n
+    return found
 
 
 def fill_counts(group):

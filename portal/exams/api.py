@@ -7,7 +7,7 @@ from ..api.errors import field_error, object_forbidden
 from ..api.registry import F, P, attr, datetime_attr, id_attr, method, module, ref, resource
 from ..extensions import db
 from ..langdict import pick  # noqa: F401
-from . import services as svc
+from . import queries, services as svc
 from .models import ExaminationSession
 
 module("services/exams", "Exams", "Registration for course exams.",
@@ -185,11 +185,8 @@ def exam_method(call):
         params=[P("ids", required=True, type="ids")], consumer="optional", token="ignored", ssl=True, beta=True,
         brief="Get information on given exams.")
 def exams_method(call):
-    out = {}
-    for exam_id in call.params["ids"]:
-        exam = db.session.get(svc.Exam, svc.as_int(exam_id)) if svc.as_int(exam_id) is not None else None
-        out[exam_id] = exam if exam is not None and svc.can_view_session(exam.session, None, trusted(call)) else None
-    return out
+    return {exam_id: exam if exam is not None and svc.can_view_session(exam.session, None, trusted(call)) else None
+            for exam_id, exam in queries.exams_by_ids(call.params["ids"]).items()}
 
 
 @method("services/exams/condition", resource=CONDITION, default_fields="examrep|grade_value",
@@ -245,18 +242,17 @@ def session_method(call):
         params=[P("ids", required=True, type="ids")], brief="Get information on given examination sessions.",
         **PUBLIC)
 def sessions_method(call):
-    out = {}
-    for session_id in call.params["ids"]:
-        s = db.session.get(ExaminationSession, svc.as_int(session_id)) if svc.as_int(session_id) is not None else None
-        out[session_id] = s if s is not None and svc.can_view_session(s, call.user, trusted(call)) else None
-    return out
+    keys = [svc.as_int(i) for i in call.params["ids"] if svc.as_int(i) is not None]
+    found = {s.id: s for s in queries.sessions(ExaminationSession.id.in_(keys))} if keys else {}
+    return {i: (s if s is not None and svc.can_view_session(s, call.user, trusted(call)) else None)
+            for i, s in ((i, found.get(svc.as_int(i))) for i in call.params["ids"])}
 
 
 @method("services/exams/student_exams", resource=EXAM, default_fields=EXAM_DEFAULT, result="list",
         only_primary=True, consumer="required", token="required", scopes=("studies",), ssl=True, beta=True,
         brief="Get list of student exams.")
 def student_exams_method(call):
-    return svc.student_exams(call.user)
+    return queries.listed(queries.student_exams(call.user, options=queries.listed_exam_options()))
 
 
 from . import api_admin  # noqa: E402,F401  (the administrative and search methods)

@@ -8,7 +8,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
 from ..university.models import Faculty
-from . import batch, services as svc
+from . import batch, queries, services as svc
 from .api import EXAM, EXAM_DEFAULT, SESSION, SESSION_DEFAULT
 from .models import SESSION_STATUSES, Exam, ExaminationSession, ExamRegistration
 
@@ -16,7 +16,7 @@ ADMIN = dict(consumer="required", token="ignored", ssl=True, administrative=True
 
 
 def _sessions(*where):
-    return db.session.scalars(db.select(ExaminationSession).where(*where).order_by(ExaminationSession.id)).all()
+    return queries.sessions(*where)
 
 
 @method("services/exams/active_examination_sessions", resource=SESSION, default_fields=SESSION_DEFAULT,
@@ -61,12 +61,9 @@ def administrator(call):
 def user_sessions(call):
     """Sessions of the exams the user examines, coordinates or is registered for."""
     user = call.user
-    registered = {r.exam_id for r in svc.registrations_of(user)}
-    seen = {}
-    for exam in db.session.scalars(db.select(Exam).order_by(Exam.id)):
-        if exam.id in registered or exam.is_examiner(user) or exam.is_coordinator(user):
-            seen.setdefault(exam.session_id, exam.session)
-    return list(seen.values())
+    mine = db.select(ExamRegistration.exam_id).where(ExamRegistration.user_id == user.id)
+    return queries.sessions(ExaminationSession.id.in_(db.select(Exam.session_id).where(
+        db.or_(Exam.id.in_(mine), queries.examined_or_coordinated(user)))))
 
 
 def _add_month(d):
@@ -100,7 +97,7 @@ def search(call):
         ExaminationSession.status.in_(("active", "active_reg_only")), Exam.registration_start.is_not(None),
         db.func.date(Exam.registration_start) <= end,
         db.or_(Exam.registration_end.is_(None), db.func.date(Exam.registration_end) >= start)).order_by(Exam.id)
-    exams = db.session.scalars(query).all()
+    exams = queries.listed(db.session.scalars(query.options(*queries.listed_exam_options())).all())
     if fac_id:
         exams = [e for e in exams if fac_id in [f.id for f in e.session.faculty.with_parents()]
                  or e.course.fac_id == fac_id]
@@ -108,8 +105,7 @@ def search(call):
         user = call.user
         if user is None:
             return []
-        mine = {e.id for e in svc.student_exams(user)} | {
-            r.exam_id for r in db.session.scalars(db.select(ExamRegistration).filter_by(user_id=user.id))}
+        mine = {e.id for e in queries.student_exams(user)}  # the attended courses' exams and those registered for
         exams = [e for e in exams if e.id in mine or e.can_see_attendees(user)]
     return exams
 

@@ -1,6 +1,8 @@
 """Exam registration: examination sessions, exams, groups, slots, registrations, fair draws."""
 from datetime import timedelta
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from ..extensions import db
 from ..langdict import LangDictType
 
@@ -106,9 +108,18 @@ class Exam(db.Model):
 
     # --- people -------------------------------------------------------------------------
     def edition(self):
+        """The course edition, with its coordinators; remembered for the object's life (a
+        request), as pages ask it of every exam they list (see preload_editions)."""
+        key = (self.course_id, self.term_id)
+        known = self.__dict__.get("_edition")
+        if known is not None and known[0] == key:
+            return known[1]
         from ..university.models import CourseEdition
-        return db.session.scalar(db.select(CourseEdition).filter_by(course_id=self.course_id,
-                                                                    term_id=self.term_id))
+        edition = db.session.scalars(db.select(CourseEdition).filter_by(course_id=self.course_id, term_id=self.term_id)
+                                     .options(joinedload(CourseEdition.coordinators))).unique().one_or_none()
+        if edition is not None:
+            self._edition = (key, edition)
+        return edition
 
     def is_coordinator(self, user):
         edition = self.edition()
@@ -123,6 +134,21 @@ class Exam(db.Model):
 
     def can_see_attendees(self, user):
         return user is not None and (user.is_admin or self.is_coordinator(user) or self.is_examiner(user))
+
+
+def preload_editions(exams):
+    """Fetch the editions (and coordinators) of many exams in two queries, for Exam.edition()."""
+    from ..university.models import CourseEdition
+    keys = {(e.course_id, e.term_id) for e in exams}
+    if not keys:
+        return
+    found = {(ed.course_id, ed.term_id): ed for ed in db.session.scalars(
+        db.select(CourseEdition).where(db.tuple_(CourseEdition.course_id, CourseEdition.term_id).in_(keys))
+        .options(selectinload(CourseEdition.coordinators)))}
+    for exam in exams:
+        key = (exam.course_id, exam.term_id)
+        if key in found:
+            exam._edition = (key, found[key])
 
 
 class ExamCondition(db.Model):
@@ -164,7 +190,8 @@ class ExamGroup(db.Model):
                             cascade="all, delete-orphan")
 
     def is_examiner(self, user):
-        return user is not None and any(u.id == user.id for u in self.examiners)
+        user_id = user.id if user is not None else None  # once: `user` may be a proxy
+        return user_id is not None and any(u.id == user_id for u in self.examiners)
 
 
 class ExamSlot(db.Model):

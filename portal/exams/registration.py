@@ -97,7 +97,9 @@ def place(exam, user, slot, now=None, *, check_window=True, allow_switch=True):
         # Refused from a read snapshot, without queueing for the write lock: in a rush most
         # requests end here. The conditional UPDATE below is what really decides a seat.
         current = registration_of(exam, user.id)
-        raise already_registered(same_slot=True) if current and current.slot_id == slot.id else slot_full()
+        refusal = already_registered(same_slot=True) if current and current.slot_id == slot.id else slot_full()
+        refusal.registration = current  # what the refusal was decided on; the portal's answer shows it
+        raise refusal
     begin_write()
     existing = _locked_registration(exam, user.id)
     if existing is not None and existing.slot_id == slot.id:
@@ -160,6 +162,6 @@ def leave(exam, user, now=None, *, check_window=True, slot=None):
 
 def clashes(exam, slot, user):
     """The student's other registrations whose slot overlaps `slot` in time."""
-    from .services import registrations_of
+    from .queries import registrations_of
     return [r for r in registrations_of(user)
             if r.exam_id != exam.id and r.slot.start < slot.end and slot.start < r.slot.end]

@@ -1,18 +1,18 @@
 """Student pages: my exams, an exam's groups and slots, pick / switch / leave, iCalendar."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from .. import clock, formatting
 from ..auth.forms import EmptyForm
-from ..database import begin_write, reads_first, set_write_intent
+from ..database import begin_write, in_write_transaction, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
-from . import reports, rounds, services as svc
+from . import live, queries, reports, rounds, services as svc
 from .calendar import calendar_response
-from .models import VISIBLE_STATUSES, Exam, ExamSlot
+from .models import VISIBLE_STATUSES, Exam
 from .registration import clashes, leave, place
-from .services import get_by_id
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 
@@ -21,29 +21,45 @@ def me():
     return current_user._get_current_object()
 
 
-def load_exam(exam_id):
-    """The exam, if the person may see it: its course's students, registered ones, and staff."""
-    exam = get_by_id(Exam, exam_id) or abort(404)
-    if exam.session.status in VISIBLE_STATUSES and current_user.is_student and (
-            svc.attends_course(exam, current_user.id) or svc.registration_of(exam, current_user.id)):
+def load_exam(exam_id, *options):
+    """The exam, if the person may see it: its course's students, registered ones, and staff.
+
+    `options` load what the caller shows (queries.slot_list_options() for the slot list); a
+    click loads only the exam and its session."""
+    return visible(queries.load_exam(exam_id, joinedload(Exam.session), *options) or abort(404))
+
+
+def visible(exam):
+    """The exam, or 404 when the person may not see it."""
+    user = me()
+    if exam.session.status in VISIBLE_STATUSES and user.is_student and (
+            svc.attends_course(exam, user.id) or svc.registration_of(exam, user.id)):
         return exam
-    if exam.can_see_attendees(me()):
+    if exam.can_see_attendees(user):
         return exam
     abort(404)
 
 
+def windows(exam, now):
+    return dict(can_register=exam.registration_open(now), can_leave=exam.unregistration_open(now),
+                can_switch=exam.exchange_open(now))
+
+
 def slot_context(exam, message=None, kind="info"):
-    """What the slot list shows: seats, my seat, my pending request, admission, windows."""
+    """What the slot list shows: seats, my seat, my pending request, admission, windows
+    (`exam` loaded with queries.slot_list_options())."""
     user, now = me(), clock.now()
     registration = svc.registration_of(exam, user.id)
     pending = rounds.pending_requests(exam, user) if exam.uses_micro_rounds else []
     not_admitted = svc.failed_conditions(exam, user.id) if exam.conditions and registration is None else []
+    open_now = windows(exam, now)
+    poll = live.poll_seconds(exam, pending, open_now["can_register"], open_now["can_switch"])
     return dict(exam=exam, registration=registration, pending=pending, not_admitted=not_admitted, now=now,
                 report_names=reports.labels(not_admitted) if not_admitted else {},
-                message=message, kind=kind, form=EmptyForm(),
-                can_register=exam.registration_open(now), can_leave=exam.unregistration_open(now),
-                can_switch=exam.exchange_open(now), slots_by_id={s.id: s for g in exam.groups for s in g.slots},
-                show_examiners=exam.examiners_visible or exam.can_see_attendees(user))
+                message=message, kind=kind, form=EmptyForm(), **open_now,
+                slots_by_id={s.id: s for g in exam.groups for s in g.slots},
+                show_examiners=exam.examiners_visible or exam.can_see_attendees(user),
+                poll=poll, etag=live.slot_list_etag(exam, user, now) if poll else None)
 
 
 def respond(exam, message, kind, status=200):
@@ -53,9 +69,25 @@ def respond(exam, message, kind, status=200):
     lock, so on SQLite other students' registrations go on while this page renders."""
     set_write_intent(False)
     if request.htmx:
+        exam = queries.load_exam(exam.id, *queries.slot_list_options())
         return render_template("exams/_slots.html", **slot_context(exam, message, kind)), status
     flash(message, "error" if kind == "error" else "success")
     return redirect(url_for("exams.exam_page", exam_id=exam.id), code=303)
+
+
+def refuse_in_place(exam, slot, err):
+    """A refused click on a slot that is full (or already mine): in a rush almost every click
+    ends here, so htmx gets only what changed (the message and that slot's row, swapped out
+    of band) instead of the whole list again."""
+    if not request.htmx:
+        return respond(exam, str(err), "error", err.status)
+    registration = err.registration if hasattr(err, "registration") else svc.registration_of(exam, me().id)
+    if slot.free and not (registration and registration.slot_id == slot.id):
+        return respond(exam, str(err), "error", err.status)  # the row would offer a button: the whole list
+    body = render_template("exams/_refusal.html", exam=exam, slot=slot, group=slot.group, registration=registration,
+                           message=str(err), kind="error", form=EmptyForm(), not_admitted=[],
+                           **windows(exam, clock.now()))
+    return body, err.status, {"HX-Reswap": "none"}
 
 
 @bp.route("/")
@@ -63,9 +95,9 @@ def respond(exam, message, kind, status=200):
 def index():
     """My exams: the exams of the courses I attend, and those I examine or coordinate."""
     user = me()
-    exams = svc.student_exams(user) if user.is_student else []
-    mine = {r.exam_id: r for r in svc.registrations_of(user)}
-    staff = svc.staff_exams(user) if user.is_staff else []
+    exams = queries.student_exams(user) if user.is_student else []
+    mine = {r.exam_id: r for r in queries.registrations_of(user)}
+    staff = queries.staff_exams(user) if user.is_staff else []
     return render_template("exams/index.html", exams=exams, mine=mine, staff_exams=staff, now=clock.now())
 
 
@@ -73,28 +105,36 @@ def index():
 @login_required
 def exam_page(exam_id):
     """An exam: its groups, times, rooms, examiners and slots with free seats."""
-    exam = load_exam(exam_id)
-    _settle(exam)
+    exam = _settle(load_exam(exam_id, *queries.slot_list_options()))
     return render_template("exams/exam.html", **slot_context(exam))
 
 
 @bp.route("/<int:exam_id>/slots")
 @login_required
 def slot_list(exam_id):
-    """The slot list alone (htmx polling while a micro-round draw is pending)."""
-    exam = load_exam(exam_id)
-    _settle(exam)
+    """The slot list alone, for an open page's poller: 304 while its ETag still holds."""
+    exam = _settle(visible(queries.load_exam_briefly(exam_id) or abort(404)))
     if not request.htmx:
         return redirect(url_for("exams.exam_page", exam_id=exam.id))
-    return render_template("exams/_slots.html", **slot_context(exam))
+    etag = live.slot_list_etag(exam, me(), clock.now())
+    if request.if_none_match.contains_weak(etag):
+        response = make_response("", 304)
+    else:
+        exam = queries.load_exam(exam.id, *queries.slot_list_options())
+        response = make_response(render_template("exams/_slots.html", **slot_context(exam)))
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response
 
 
 def _settle(exam):
+    """Run the draws of ended micro-rounds; the exam as it is afterwards."""
     if rounds.has_due_rounds(exam, clock.now()):
         begin_write()
         rounds.settle(exam)
         db.session.commit()
-        db.session.refresh(exam)
+        return queries.load_exam(exam.id, *queries.slot_list_options())
+    return exam
 
 
 def _check_form():
@@ -108,10 +148,10 @@ def _check_form():
 def pick(exam_id, slot_id):
     """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""
     _check_form()
-    exam = load_exam(exam_id)
-    slot = get_by_id(ExamSlot, slot_id)
-    if slot is None or slot.group.exam_id != exam.id:
+    slot = queries.load_slot(slot_id)
+    if slot is None or slot.group.exam_id != exam_id:
         abort(404)
+    exam = visible(slot.group.exam)
     try:
         if exam.uses_micro_rounds:
             request_ = rounds.submit_request(exam, me(), [slot.id])
@@ -124,6 +164,8 @@ def pick(exam_id, slot_id):
                                                    n=slot.number, g=slot.group.number)
         db.session.commit()
     except ServiceError as err:
+        if err.reason in ("slot_full", "already_registered") and not in_write_transaction():
+            return refuse_in_place(exam, slot, err)  # refused from the read snapshot: nothing to undo
         db.session.rollback()
         return respond(exam, str(err), "error", err.status)
     clash = clashes(exam, slot, me())
@@ -195,4 +237,4 @@ def leave_exam(exam_id):
 @login_required
 def calendar():
     """My registered exams as an iCalendar file."""
-    return calendar_response(svc.registrations_of(me()))
+    return calendar_response(queries.registrations_of(me()))

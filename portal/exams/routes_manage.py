@@ -15,9 +15,9 @@ from ..extensions import db
 from ..langdict import ld, pick
 from ..web import seats_free
 from ..university.models import CourseEdition, Faculty, GradeType, Room
-from . import batch, manage, reports
+from . import batch, manage, queries, reports
 from .forms import STATUS_LABELS, BatchForm, ConditionForm, ExamForm, GroupForm, SessionForm, choices
-from .models import Exam, ExamGroup, ExaminationSession
+from .models import ExamGroup, ExaminationSession
 from .routes import bp, me
 from .services import as_int, get_by_id
 
@@ -27,7 +27,7 @@ def _ld(pl, en):
 
 
 def _managed_exam(exam_id):
-    exam = get_by_id(Exam, exam_id) or abort(404)
+    exam = queries.load_exam(exam_id, *queries.slot_list_options()) or abort(404)
     if not exam.can_manage(me()):
         abort(403, _("You may not manage this exam."))
     return exam

@@ -10,14 +10,12 @@ from flask_login import login_required
 from ..auth.models import User
 from ..extensions import db
 from ..langdict import pick
-from . import rounds, services as svc
+from . import queries, rounds, services as svc
 from .routes import bp, me
-from .services import get_by_id
 
 
 def _attendee_exam(exam_id):
-    from .models import Exam
-    exam = get_by_id(Exam, exam_id) or abort(404)
+    exam = queries.load_exam(exam_id, *queries.attendee_options()) or abort(404)
     if not exam.can_see_attendees(me()):
         abort(403, _("Only examiners and the course coordinators see the attendees."))
     return exam

@@ -1,17 +1,15 @@
 """Exam registration: lookups, visibility, admission conditions, and the grades contract.
 
 State changes live in `registration.py` (seats), `rounds.py` (micro-round draws) and
-`manage.py` (staff editing); this module holds the read side they share.
+`manage.py` (staff editing); this module holds the read side they share, and queries.py the
+loaders of pages and lists.
 """
-from sqlalchemy.orm import selectinload
-
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
 from . import reports
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, group_participants
-from .models import (VISIBLE_STATUSES, Exam, ExamGroup, ExamRegistration, ExaminationSession, ExamSlot,
-                     exam_group_examiners)
+from .models import VISIBLE_STATUSES, Exam, ExamGroup, ExamRegistration, ExaminationSession, ExamSlot, exam_group_examiners
 
 
 # --- the contract with portal.grades ----------------------------------------------------------
@@ -28,6 +26,23 @@ def examiner_student_ids(examiner_user_id, examrep_id):
         .where(Exam.examrep_id == int(examrep_id),
                exam_group_examiners.c.user_id == int(examiner_user_id)))
     return {row[0] for row in rows}
+
+
+def examiner_students_by_report(examiner_user_id, examrep_ids):
+    """{exam report id: user ids of students registered in groups the person examines}, for
+    many reports in one query (examiner_student_ids of each)."""
+    found = {int(r): set() for r in examrep_ids}
+    if found:
+        rows = db.session.execute(
+            db.select(Exam.examrep_id, ExamRegistration.user_id)
+            .join(ExamSlot, ExamSlot.id == ExamRegistration.slot_id)
+            .join(ExamGroup, ExamGroup.id == ExamSlot.group_id)
+            .join(Exam, Exam.id == ExamGroup.exam_id)
+            .join(exam_group_examiners, exam_group_examiners.c.group_id == ExamGroup.id)
+            .where(Exam.examrep_id.in_(found), exam_group_examiners.c.user_id == int(examiner_user_id)))
+        for report_id, user_id in rows:
+            found[report_id].add(user_id)
+    return found
 
 
 def _best_grade(user_id, examrep_id):
@@ -120,41 +135,27 @@ def edition_student_ids(exam):
     return {row[0] for row in rows}
 
 
+# The rush path's queries, built once: on every click only their parameters change (building
+# a statement with joins costs more than SQLite takes to run it).
+_ATTENDS = db.select(
+    db.select(group_participants.c.user_id)
+    .join(ClassGroup, ClassGroup.id == group_participants.c.group_id)
+    .join(CourseUnit, CourseUnit.id == ClassGroup.unit_id)
+    .join(CourseEdition, CourseEdition.id == CourseUnit.edition_id)
+    .where(CourseEdition.course_id == db.bindparam("course"), CourseEdition.term_id == db.bindparam("term"),
+           group_participants.c.user_id == db.bindparam("user")).exists())
+_REGISTRATION = db.select(ExamRegistration).where(ExamRegistration.exam_id == db.bindparam("exam"),
+                                                  ExamRegistration.user_id == db.bindparam("user"))
+
+
 def attends_course(exam, user_id):
-    return user_id in edition_student_ids(exam)
-
-
-def student_exams(user, include_hidden=False):
-    """Exams of the courses the student attends, plus any they are registered for."""
-    editions = db.select(CourseEdition.course_id, CourseEdition.term_id).join(
-        CourseUnit, CourseUnit.edition_id == CourseEdition.id).join(
-        ClassGroup, ClassGroup.unit_id == CourseUnit.id).join(
-        group_participants, group_participants.c.group_id == ClassGroup.id).where(
-        group_participants.c.user_id == user.id)
-    pairs = {(c, t) for c, t in db.session.execute(editions)}
-    registered = {r.exam_id for r in db.session.scalars(
-        db.select(ExamRegistration).filter_by(user_id=user.id))}
-    query = db.select(Exam).join(ExaminationSession).options(selectinload(Exam.session))
-    if not include_hidden:
-        query = query.where(ExaminationSession.status.in_(VISIBLE_STATUSES))
-    exams = [e for e in db.session.scalars(query.order_by(Exam.id))
-             if (e.course_id, e.term_id) in pairs or e.id in registered]
-    return exams
-
-
-def staff_exams(user):
-    """Exams the person examines, coordinates or (administrators) all of them."""
-    exams = db.session.scalars(db.select(Exam).order_by(Exam.id)).all()
-    return [e for e in exams if e.can_see_attendees(user)]
+    """Whether the student sits in a class group of the exam's course edition (one EXISTS,
+    not the edition's whole list: the rush path asks this on every click)."""
+    return db.session.scalar(_ATTENDS, {"course": exam.course_id, "term": exam.term_id, "user": user_id})
 
 
 def registration_of(exam, user_id):
-    return db.session.scalar(db.select(ExamRegistration).filter_by(exam_id=exam.id, user_id=user_id))
-
-
-def registrations_of(user):
-    return db.session.scalars(db.select(ExamRegistration).filter_by(user_id=user.id)
-                              .order_by(ExamRegistration.id)).all()
+    return db.session.scalar(_REGISTRATION, {"exam": exam.id, "user": user_id})
 
 
 def group_attendees(group):

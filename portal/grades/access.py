@@ -84,10 +84,49 @@ def _accesses(user, report, kind):
         if groups:
             ids = {u.id for g in groups for u in g.participants}
             found.append(Access("lecturer", groups=groups, student_ids=ids))
-    exam_ids = examiner_student_ids(user.id, report.id)
+    exam_ids, exam_groups = _examiner(user.id, report.id)
     if exam_ids:
-        found.append(Access("examiner", student_ids=exam_ids, exam_groups=examiner_exam_groups(user.id, report.id)))
+        found.append(Access("examiner", student_ids=exam_ids, exam_groups=exam_groups))
     return found
+
+
+def _examiner(user_id, report_id):
+    """(student ids, exam groups) the person examines in this report; asked once per request
+    for reading and writing alike."""
+    if not has_request_context():
+        return _examiner_now(user_id, report_id)
+    cache = g.setdefault("grades_examiner", {})
+    if (user_id, report_id) not in cache:
+        cache[user_id, report_id] = _examiner_now(user_id, report_id)
+    return cache[user_id, report_id]
+
+
+def _examiner_now(user_id, report_id):
+    ids = examiner_student_ids(user_id, report_id)
+    return ids, (examiner_exam_groups(user_id, report_id) if ids else [])
+
+
+def preload_examiner(user_id, report_ids):
+    """What `_examiner` answers for many reports, in one query (lists of reports)."""
+    if not has_request_context() or not report_ids:
+        return
+    try:
+        from ..exams.models import Exam, ExamGroup, exam_group_examiners
+        from ..exams.services import examiner_students_by_report
+        from ..extensions import db
+        found = examiner_students_by_report(user_id, report_ids)
+        groups = {}
+        for group, report_id in db.session.execute(
+                db.select(ExamGroup, Exam.examrep_id).join(Exam, Exam.id == ExamGroup.exam_id)
+                .join(exam_group_examiners, exam_group_examiners.c.group_id == ExamGroup.id)
+                .where(Exam.examrep_id.in_([r for r, ids in found.items() if ids]),
+                       exam_group_examiners.c.user_id == user_id)):
+            groups.setdefault(report_id, []).append(group)
+    except Exception:  # noqa: BLE001  (exams absent or half-built must not break grading)
+        return
+    cache = g.setdefault("grades_examiner", {})
+    for report_id, ids in found.items():
+        cache.setdefault((user_id, report_id), (ids, groups.get(report_id, []) if ids else []))
 
 
 def reachable_ids(user, report, kind=READ):

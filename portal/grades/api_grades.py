@@ -70,8 +70,9 @@ def _target(call):
     return call.user if user_id is None else services.get_student(user_id, "user_id")
 
 
-def exam_dict(call, report, user_id):
-    return {str(n): call.project(g) for n, g in queries.grades_by_session(report, user_id).items()}
+def exam_dict(call, report, user_id, book=None):
+    by_session = book.by_session(report) if book is not None else queries.grades_by_session(report, user_id)
+    return {str(n): call.project(g) for n, g in by_session.items()}
 
 
 @declare(M + "exam", resource=GRADE, result="raw", default_fields=DEFAULT, only_primary=True, **AUTH,
@@ -100,13 +101,12 @@ def grade(call):
     return found
 
 
-def edition_grades(call, edition, user_id, deprecated=False):
+def edition_grades(call, edition, user_id, deprecated=False, book=None):
     """course_grades / course_units_grades of one edition (course_edition and course_edition2)."""
     general, units = [], {}
-    for report in queries.student_reports(user_id):
-        if report.edition_id != edition.id:
-            continue
-        item = exam_dict(call, report, user_id)
+    book = book or queries.GradeBook(user_id)
+    for report in book.of(edition_id=edition.id):
+        item = exam_dict(call, report, user_id, book)
         if report.is_general:
             general.append(item)
         else:
@@ -141,7 +141,8 @@ def terms_result(call, deprecated):
     term_ids = call.params["term_ids"]
     known = set(db.session.scalars(db.select(Term.id).where(Term.id.in_(term_ids)))) if term_ids else set()
     editions = queries.student_editions(call.user.id, term_ids=known, course_ids=call.params["course_ids"] or None)
-    return {t: ({c: edition_grades(call, e, call.user.id, deprecated) for c, e in editions.get(t, {}).items()}
+    book = queries.GradeBook(call.user.id)
+    return {t: ({c: edition_grades(call, e, call.user.id, deprecated, book) for c, e in editions.get(t, {}).items()}
                 if t in known else None) for t in term_ids}
 
 
@@ -226,7 +227,7 @@ def old_exam_session(call):
 def old_user_reports(call):
     wanted = call.params["term_ids"]
     out = {t: {} for t in wanted or ()}
-    for report in queries.student_reports(call.user.id):
+    for report in queries.GradeBook(call.user.id).reports:
         term = report.edition.term_id
         if wanted is None or term in out:
             out.setdefault(term, {}).setdefault(report.edition.course_id, []).append(report)

@@ -3,6 +3,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from sqlalchemy.orm import joinedload
+
 from .. import clock
 from ..extensions import db
 from ..langdict import ld, pick
@@ -72,7 +74,8 @@ def build(user, report, session):
     if not access.is_grader(user, report):
         services.check_read(None, report, -1)
     writable_ids = access.reachable_ids(user, report, access.WRITE)
-    grades = {g.student_id: g for g in db.session.scalars(db.select(Grade).filter_by(session_id=session.id))}
+    grades = {g.student_id: g for g in db.session.scalars(
+        db.select(Grade).filter_by(session_id=session.id).options(joinedload(Grade.value), joinedload(Grade.modified_by)))}
     error = services.session_state_error(session, clock.now())
     sections, placed = [], set()
     visible = {s.id: s for s in students}

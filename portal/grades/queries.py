@@ -2,6 +2,8 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from .. import clock
 from ..extensions import db
 from ..university.models import (ClassGroup, CourseEdition, CourseUnit, Term, edition_coordinators,
@@ -10,13 +12,118 @@ from . import access
 from .models import ExamReport, ExamSession, Grade
 
 
-def reports_of_editions(edition_ids):
+def reports_of_editions(edition_ids, options=()):
     """Reports of these editions: by edition, the general reports first, then by unit."""
     if not edition_ids:
         return []
     return list(db.session.scalars(db.select(ExamReport).where(ExamReport.edition_id.in_(edition_ids))
                                    .order_by(ExamReport.edition_id, ExamReport.unit_id.is_not(None),
-                                             ExamReport.unit_id, ExamReport.id)))
+                                             ExamReport.unit_id, ExamReport.id).options(*options)))
+
+
+def graded_report():
+    """Loader options for lists of reports with who may grade them: what shown_report loads,
+    and the coordinators, groups, lecturers and participants the access rules read."""
+    edition = joinedload(ExamReport.edition)
+    unit = joinedload(ExamReport.unit)
+    options = [edition.selectinload(CourseEdition.coordinators), joinedload(ExamReport.grade_type)]
+    for groups in (edition.selectinload(CourseEdition.units).selectinload(CourseUnit.groups),
+                   unit.selectinload(CourseUnit.groups)):
+        options += [groups.selectinload(ClassGroup.lecturers), groups.selectinload(ClassGroup.participants)]
+    return (*shown_report(), *options)
+
+
+def shown_report():
+    """Loader options for what report lists show: course, term, class type, sessions."""
+    edition = joinedload(ExamReport.edition)
+    return (edition.joinedload(CourseEdition.course), edition.joinedload(CourseEdition.term),
+            joinedload(ExamReport.unit).joinedload(CourseUnit.classtype), selectinload(ExamReport.sessions))
+
+
+def report_for_grid(report_id):
+    """The report with everything a session's grid reads (course, coordinators, sessions,
+    scale, its groups with their participants and lecturers) in a fixed number of queries;
+    None when there is no such report."""
+    from ..university.models import GradeType
+    report = db.session.get(ExamReport, report_id)
+    if report is None:
+        return None
+    edition = joinedload(ExamReport.edition)
+    units = joinedload(ExamReport.unit) if report.unit_id is not None else edition.selectinload(CourseEdition.units)
+    groups = units.selectinload(CourseUnit.groups)
+    return db.session.scalars(
+        db.select(ExamReport).where(ExamReport.id == report.id).execution_options(populate_existing=True)
+        .options(edition.joinedload(CourseEdition.course), edition.selectinload(CourseEdition.coordinators),
+                 units.joinedload(CourseUnit.classtype), groups.selectinload(ClassGroup.participants),
+                 groups.selectinload(ClassGroup.lecturers), selectinload(ExamReport.sessions),
+                 joinedload(ExamReport.grade_type).selectinload(GradeType.values))).one()
+
+
+class GradeBook:
+    """A student's reports and every grade in them, read in a fixed number of queries however
+    many courses, reports and sessions there are (the student's pages and grades API)."""
+
+    def __init__(self, user_id):
+        self.user_id = user_id
+        attended = db.session.execute(
+            db.select(CourseUnit.id, CourseUnit.edition_id).join(ClassGroup, ClassGroup.unit_id == CourseUnit.id)
+            .join(group_participants, group_participants.c.group_id == ClassGroup.id)
+            .where(group_participants.c.user_id == user_id)).all()
+        self._units = {unit for unit, _edition in attended}
+        self._editions = {edition for _unit, edition in attended}
+        graded = set(db.session.scalars(db.select(ExamReport.edition_id).join(ExamSession).join(Grade)
+                                        .where(Grade.student_id == user_id)))
+        self.edition_ids = self._editions | graded
+        candidates = reports_of_editions(self.edition_ids, shown_report())
+        self._grades = {}
+        if candidates:
+            for grade in db.session.scalars(
+                    db.select(Grade).join(ExamSession).where(
+                        Grade.student_id == user_id, ExamSession.report_id.in_([r.id for r in candidates]))
+                    .options(joinedload(Grade.value), joinedload(Grade.session))):
+                self._grades[grade.session.report_id, grade.session.number] = grade
+        graded_reports = {report_id for report_id, _number in self._grades}
+        self.reports = [r for r in candidates if self.has_student(r) or r.id in graded_reports]
+
+    def has_student(self, report):
+        """ExamReport.has_student without loading the report's groups and their participants."""
+        return report.unit_id in self._units if report.unit_id is not None else report.edition_id in self._editions
+
+    def of(self, term_id=None, course_id=None, edition_id=None):
+        return [r for r in self.reports if (term_id is None or r.edition.term_id == term_id)
+                and (course_id is None or r.edition.course_id == course_id)
+                and (edition_id is None or r.edition_id == edition_id)]
+
+    def by_session(self, report):
+        """{session number: Grade or None} for every session of the report."""
+        return {s.number: self._grades.get((report.id, s.number)) for s in report.sessions}
+
+    def final(self, report):
+        """The grade of the latest session that has a value (a resit overrides the first sitting)."""
+        latest = None
+        for number, grade in sorted(self.by_session(report).items()):
+            if grade is not None and grade.value is not None:
+                latest = grade
+        return latest
+
+    def average(self, term_id):
+        """Mean of the final grades of reports that count into the average and have a numeric value."""
+        counted = []
+        for report in self.of(term_id=term_id):
+            grade = self.final(report) if report.counts_into_average else None
+            if grade is not None and grade.value.decimal_value is not None:
+                counted.append((report, grade))
+        if not counted:
+            return None, counted
+        total = sum((Decimal(g.value.decimal_value) for _r, g in counted), Decimal(0))
+        return (total / len(counted)).quantize(Decimal("0.01")), counted
+
+    def terms(self):
+        """The terms of the editions the student attends or is graded in, newest first."""
+        if not self.edition_ids:
+            return []
+        term_ids = db.select(CourseEdition.term_id).where(CourseEdition.id.in_(self.edition_ids))
+        return list(db.session.scalars(db.select(Term).where(Term.id.in_(term_ids)).order_by(Term.order_key.desc())))
 
 
 def staff_edition_ids(user):
@@ -47,12 +154,13 @@ def grader_reports(user, only_writable=False, active_terms_only=True):
         return []
     found = []
     now = clock.now()
-    candidates = reports_of_editions(staff_edition_ids(user))
+    candidates = reports_of_editions(staff_edition_ids(user), graded_report())
     known = {r.id for r in candidates}
     extra = access.examiner_report_ids(user.id) - known
     if extra:
         candidates += list(db.session.scalars(db.select(ExamReport).where(ExamReport.id.in_(extra))
-                                              .order_by(ExamReport.id)))
+                                              .order_by(ExamReport.id).options(*graded_report())))
+    access.preload_examiner(user.id, [r.id for r in candidates])
     for report in candidates:
         if active_terms_only and not _active(report):
             continue
@@ -67,21 +175,9 @@ def grader_reports(user, only_writable=False, active_terms_only=True):
 
 def examinee_reports(user, student):
     """Reports in which `user` may change the grades of `student`."""
-    return [r for r in reports_of_editions(student_edition_ids(student.id))
-            if access.can(user, r, student.id, access.WRITE)]
-
-
-def student_reports(user_id, term_id=None, course_id=None):
-    """Reports a student is graded in, optionally of one term and course."""
-    return [r for r in reports_of_editions(student_edition_ids(user_id))
-            if (term_id is None or r.edition.term_id == term_id)
-            and (course_id is None or r.edition.course_id == course_id)
-            and (r.has_student(user_id) or _has_grade(r, user_id))]
-
-
-def _has_grade(report, user_id):
-    return db.session.scalar(db.select(db.func.count(Grade.id)).join(ExamSession).where(
-        ExamSession.report_id == report.id, Grade.student_id == user_id)) > 0
+    reports = reports_of_editions(student_edition_ids(student.id), graded_report())
+    access.preload_examiner(user.id, [r.id for r in reports])
+    return [r for r in reports if access.can(user, r, student.id, access.WRITE)]
 
 
 def grades_by_session(report, user_id):
@@ -109,41 +205,13 @@ def student_editions(user_id, term_ids=None, course_ids=None):
 
 
 def latest_grades(user_id, days=7):
+    """The student's grades changed in the last `days`, newest first, with what lists show."""
     since = clock.now() - timedelta(days=days)
+    report = joinedload(Grade.session).joinedload(ExamSession.report)
     return list(db.session.scalars(db.select(Grade).where(Grade.student_id == user_id, Grade.date_modified >= since)
-                                   .order_by(Grade.date_modified.desc(), Grade.id.desc())))
-
-
-def final_grade(report, user_id):
-    """The grade of the latest session that has a value (a resit overrides the first sitting)."""
-    latest = None
-    for number, grade in sorted(grades_by_session(report, user_id).items()):
-        if grade is not None and grade.value is not None:
-            latest = grade
-    return latest
-
-
-def term_average(user_id, term_id):
-    """Mean of the final grades of reports that count into the average and have a numeric value."""
-    counted = []
-    for report in student_reports(user_id, term_id=term_id):
-        if not report.counts_into_average:
-            continue
-        grade = final_grade(report, user_id)
-        if grade is not None and grade.value.decimal_value is not None:
-            counted.append((report, grade))
-    if not counted:
-        return None, counted
-    total = sum((Decimal(g.value.decimal_value) for _r, g in counted), Decimal(0))
-    return (total / len(counted)).quantize(Decimal("0.01")), counted
-
-
-def terms_of_student(user_id):
-    ids = student_edition_ids(user_id)
-    if not ids:
-        return []
-    term_ids = db.select(CourseEdition.term_id).where(CourseEdition.id.in_(ids))
-    return list(db.session.scalars(db.select(Term).where(Term.id.in_(term_ids)).order_by(Term.order_key.desc())))
+                                   .order_by(Grade.date_modified.desc(), Grade.id.desc())
+                                   .options(joinedload(Grade.value),
+                                            report.joinedload(ExamReport.edition).joinedload(CourseEdition.course))))
 
 
 def reports_of_courses(course_ids):

@@ -17,7 +17,7 @@ bp = Blueprint("grades", __name__, url_prefix="/grades", static_folder="static",
 
 def load(report_id, number, build=True):
     """The report and session, or 404; and the grid as the current person may see it, or 403."""
-    report = services.db.session.get(services.ExamReport, report_id)
+    report = queries.report_for_grid(report_id) if build else services.db.session.get(services.ExamReport, report_id)
     session = report.session(number) if report else None
     if session is None:
         abort(404)

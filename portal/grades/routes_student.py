@@ -28,12 +28,11 @@ def _mark_seen():
     cookie["grades_seen_at"] = clock.fmt_datetime(clock.now())
 
 
-def _reports_view(user_id, term_id):
+def _reports_view(book, term_id):
     """[(edition, [(report, {number: grade}, final)])] of one term."""
     editions = {}
-    for report in queries.student_reports(user_id, term_id=term_id):
-        by_session = queries.grades_by_session(report, user_id)
-        editions.setdefault(report.edition, []).append((report, by_session, queries.final_grade(report, user_id)))
+    for report in book.of(term_id=term_id):
+        editions.setdefault(report.edition, []).append((report, book.by_session(report), book.final(report)))
     return sorted(editions.items(), key=lambda item: item[0].course_id)
 
 
@@ -55,7 +54,8 @@ def index():
 @login_required
 def my_grades():
     """My grades, one term at a time, with the term average and the latest changes."""
-    terms = queries.terms_of_student(current_user.id)
+    book = queries.GradeBook(current_user.id)
+    terms = book.terms()
     wanted = request.args.get("term")
     term = next((t for t in terms if t.id == wanted), None) or next((t for t in terms if t.is_active), None) \
         or (terms[0] if terms else None)
@@ -63,8 +63,8 @@ def my_grades():
         abort(404)
     seen = _seen_before()
     latest = queries.latest_grades(current_user.id, NEW_DAYS)
-    average, counted = queries.term_average(current_user.id, term.id) if term else (None, [])
-    page = render_template("grades/my.html", terms=terms, term=term, editions=_reports_view(current_user.id, term.id)
+    average, counted = book.average(term.id) if term else (None, [])
+    page = render_template("grades/my.html", terms=terms, term=term, editions=_reports_view(book, term.id)
                            if term else [], latest=latest, seen=seen, average=average, counted=counted)
     _mark_seen()
     return page
@@ -89,8 +89,8 @@ def my_course(edition_id):
     edition = db.session.get(CourseEdition, edition_id)
     if edition is None:
         abort(404)
-    rows = [(r, queries.grades_by_session(r, current_user.id), queries.final_grade(r, current_user.id))
-            for r in queries.student_reports(current_user.id) if r.edition_id == edition.id]
+    book = queries.GradeBook(current_user.id)
+    rows = [(r, book.by_session(r), book.final(r)) for r in book.of(edition_id=edition.id)]
     if not rows:
         abort(404)
     return render_template("grades/my_course.html", edition=edition, rows=rows)

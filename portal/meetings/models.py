@@ -112,7 +112,8 @@ class MeetingDate(db.Model):
     def entry_of(self, user):
         if user is None:
             return None
-        return next((p for p in self.participants if p.user_id == user.id), None)
+        user_id = user.id  # once: `user` is often Flask-Login's proxy, slow per attribute
+        return next((p for p in self.participants if p.user_id == user_id), None)
 
 
 class Participant(db.Model):

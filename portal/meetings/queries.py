@@ -1,14 +1,15 @@
 """What people see: meetings available to them, open dates, calendars, their bookings."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..auth.models import User
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
-from ..university.models import ClassGroup, Course, CourseEdition, CourseUnit
+from ..university.models import ClassGroup, Course, CourseEdition, CourseUnit, Room
 from .models import Meeting, MeetingDate, Participant, Substantiation
 from .services import _int, not_found
 
@@ -25,7 +26,31 @@ def get_meeting(user, meeting_id, param="meeting_id", method_name="services/meet
 
 
 def visible_date(user, date_id, param="meeting_date_id", method_name="services/meetings/meeting_date"):
-    date = db.session.get(MeetingDate, _int(date_id)) if _int(date_id) else None
+    """A date the person may see, with what its page shows (meeting, lecturer, room,
+    participants) in two queries."""
+    meeting = joinedload(MeetingDate.meeting)
+    return _visible_date(user, date_id, param, method_name, meeting.joinedload(Meeting.faculty),
+                         meeting.joinedload(Meeting.lecturer), joinedload(MeetingDate.room).joinedload(Room.building))
+
+
+def bookable_date(user, date_id):
+    """A date the person may see, with only its meeting: what a sign-up's check reads (the
+    places are counted, services.sign_up_check) on the rush path."""
+    date = db.session.scalar(_BOOKABLE, {"date": _int(date_id)}) if _int(date_id) else None
+    return _check_visible(user, date, "meeting_date_id", "services/meetings/meeting_date")
+
+
+_BOOKABLE = select(MeetingDate).where(MeetingDate.id == bindparam("date")).options(joinedload(MeetingDate.meeting))
+
+
+def _visible_date(user, date_id, param, method_name, *options):
+    date = db.session.scalars(
+        select(MeetingDate).where(MeetingDate.id == _int(date_id))
+        .options(*options, selectinload(MeetingDate.participants))).one_or_none() if _int(date_id) else None
+    return _check_visible(user, date, param, method_name)
+
+
+def _check_visible(user, date, param, method_name):
     if date is None or not date.meeting.can_view(user):
         raise not_found(param, method_name, "Meeting date")
     return date
@@ -46,7 +71,21 @@ def dates_by_ids(user, ids):
 def available_meetings(user):
     """Active meetings the person may attend: open ones and those of their groups."""
     stmt = select(Meeting).where(Meeting.state == "active", or_(Meeting.open.is_(True), _member_of_groups(user)))
-    return list(db.session.scalars(stmt.order_by(Meeting.id)))
+    return list(db.session.scalars(stmt.order_by(Meeting.id).options(joinedload(Meeting.lecturer),
+                                                                      joinedload(Meeting.faculty))))
+
+
+def upcoming_dates(meetings):
+    """{meeting id: its dates that have not ended, soonest first}, with their rooms and
+    participants (seats left, the person's own entry), in two queries for any number."""
+    found = {m.id: [] for m in meetings}
+    if found:
+        for date in db.session.scalars(
+                select(MeetingDate).where(MeetingDate.meeting_id.in_(found), MeetingDate.end_time >= clock.now())
+                .order_by(MeetingDate.start_time, MeetingDate.id)
+                .options(joinedload(MeetingDate.room).joinedload(Room.building), selectinload(MeetingDate.participants))):
+            found[date.meeting_id].append(date)
+    return found
 
 
 def lecturer_meetings(viewer, lecturer_id):
@@ -87,13 +126,25 @@ def courses_with_meetings(user):
     return list(db.session.scalars(select(CourseUnit).where(CourseUnit.id.in_(unit_ids)).order_by(CourseUnit.id)))
 
 
-def meeting_dates(viewer, meeting, upcoming=False):
-    """A meeting's dates; cancelled ones are only in their bookings (and the lecturer's page)."""
-    dates = [d for d in meeting.dates if not d.is_cancelled]
+def meeting_dates(viewer, meeting, upcoming=False, include_cancelled=False):
+    """A meeting's dates (only those that have not ended, when `upcoming`), soonest first, with
+    their rooms and participants; cancelled ones are only in their bookings and, with
+    `include_cancelled`, on the lecturer's page."""
+    stmt = select(MeetingDate).where(MeetingDate.meeting_id == meeting.id)
+    if not include_cancelled:
+        stmt = stmt.where(MeetingDate.cancelled_at.is_(None))
     if upcoming:
-        now = clock.now()
-        dates = [d for d in dates if d.end_time >= now]
-    return dates
+        stmt = stmt.where(MeetingDate.end_time >= clock.now())
+    return list(db.session.scalars(stmt.order_by(MeetingDate.start_time, MeetingDate.id).options(
+        joinedload(MeetingDate.room).joinedload(Room.building), selectinload(MeetingDate.participants))))
+
+
+def _listed_date():
+    """Loader options for lists of dates: the meeting with what can_view / can_attend read,
+    the room, the participants (seats left)."""
+    meeting = joinedload(MeetingDate.meeting)
+    return (meeting.selectinload(Meeting.groups).selectinload(ClassGroup.participants),
+            joinedload(MeetingDate.room).joinedload(Room.building), selectinload(MeetingDate.participants))
 
 
 def _lecturer(lecturer_id, method_name):
@@ -110,7 +161,7 @@ def open_meeting_dates(viewer, lecturer_id):
     stmt = (select(MeetingDate).join(Meeting).where(
         Meeting.lecturer_id == lecturer.id, Meeting.state == "active", MeetingDate.cancelled_at.is_(None),
         MeetingDate.registration_start_time <= now, MeetingDate.registration_end_time >= now,
-        MeetingDate.start_time > now).order_by(MeetingDate.start_time))
+        MeetingDate.start_time > now).order_by(MeetingDate.start_time).options(*_listed_date()))
     return [d for d in db.session.scalars(stmt) if d.meeting.can_attend(viewer) or d.meeting.can_manage(viewer)]
 
 
@@ -123,7 +174,8 @@ def user_calendar(viewer, lecturer_id, start=None, days=7):
     begin = datetime.combine(start, datetime.min.time())
     stmt = (select(MeetingDate).join(Meeting).where(
         Meeting.lecturer_id == lecturer.id, MeetingDate.cancelled_at.is_(None), MeetingDate.start_time >= begin,
-        MeetingDate.start_time < begin + timedelta(days=days)).order_by(MeetingDate.start_time))
+        MeetingDate.start_time < begin + timedelta(days=days)).order_by(MeetingDate.start_time)
+        .options(*_listed_date()))
     return [d for d in db.session.scalars(stmt) if d.meeting.can_view(viewer)]
 
 
@@ -132,7 +184,10 @@ def cart(user, include_past=False):
     stmt = select(Participant).join(MeetingDate).where(Participant.user_id == user.id)
     if not include_past:
         stmt = stmt.where(MeetingDate.end_time >= clock.now())
-    return list(db.session.scalars(stmt.order_by(MeetingDate.start_time, Participant.id)))
+    date = joinedload(Participant.meeting_date)
+    return list(db.session.scalars(stmt.order_by(MeetingDate.start_time, Participant.id).options(
+        date.joinedload(MeetingDate.meeting).joinedload(Meeting.lecturer),
+        date.joinedload(MeetingDate.room).joinedload(Room.building), date.selectinload(MeetingDate.participants))))
 
 
 def substantiations(fac_id, kind, with_parents=True, method_name="services/meetings/get_meeting_substantiations"):

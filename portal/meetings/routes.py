@@ -33,14 +33,18 @@ def _sign_up_form(date):
     return form
 
 
-def booking_context(date, form=None, error=None, done=None):
-    entry = date.entry_of(current_user)
-    problem = services.sign_up_problem(current_user, date) if entry is None else None
-    if problem is None and entry is None and not services.has_free_place(date):
-        problem = "seats_limit_exceeded"
-    return dict(date=date, entry=entry, problem=problem, form=form or _sign_up_form(date), error=error,
-                done=done, can_sign_off=entry is not None and entry.status != "rejected"
-                and clock.now() < date.start_time, reasons=services.SUBSCRIPTION_ERRORS, off_form=EmptyForm())
+def booking_context(date, form=None, error=None, done=None, check=None):
+    """What the booking part shows; `check` (services.sign_up_check) when it was just made."""
+    check = check or services.sign_up_check(current_user, date)
+    # The participants are loaded only for someone who has an entry (their status and place).
+    entry = date.entry_of(current_user) if check.has_entry else None
+    problem = None if entry else check.problem
+    if entry is None and problem is None and form is None:
+        form = _sign_up_form(date)  # only when it is shown: a refusal's answer needs no reasons list
+    return dict(date=date, entry=entry, problem=problem, form=form, error=error, done=done,
+                taken=(check.seats_taken, check.reserve_taken),
+                can_sign_off=entry is not None and entry.status != "rejected" and clock.now() < date.start_time,
+                reasons=services.SUBSCRIPTION_ERRORS, off_form=EmptyForm())
 
 
 @bp.route("/")
@@ -48,7 +52,7 @@ def booking_context(date, form=None, error=None, done=None):
 def index():
     """Meetings available to me, with their upcoming dates."""
     meetings = queries.available_meetings(current_user)
-    upcoming = {m.id: queries.meeting_dates(current_user, m, upcoming=True) for m in meetings}
+    upcoming = queries.upcoming_dates(meetings)
     return render_template("meetings/index.html", meetings=meetings, upcoming=upcoming)
 
 
@@ -69,13 +73,15 @@ def date(date_id):
     return render_template("meetings/date.html", **booking_context(d))
 
 
-def _booking_answer(date_id, error=None, done=None, form=None):
-    d = load(queries.visible_date, date_id)
+def _booking_answer(date_id, error=None, done=None, form=None, date=None, check=None):
+    """The booking part again (htmx) or the date's page; `date` (and `check`) when nothing
+    changed since they were read."""
+    d = date or load(queries.visible_date, date_id)
     status = error.status if error else 200
     if request.htmx:
-        return render_template("meetings/_booking.html", **booking_context(d, form, error, done)), status
+        return render_template("meetings/_booking.html", **booking_context(d, form, error, done, check)), status
     if error:
-        return render_template("meetings/date.html", **booking_context(d, form, error)), status
+        return render_template("meetings/date.html", **booking_context(d, form, error, check=check)), status
     flash(done, "success")
     return redirect(url_for("meetings.date", date_id=date_id), code=303)
 
@@ -85,7 +91,12 @@ def _booking_answer(date_id, error=None, done=None, form=None):
 @reads_first
 def sign_up(date_id):
     """Sign up with a reason and a message."""
-    d = load(queries.visible_date, date_id)
+    d = load(queries.bookable_date, date_id)
+    check = services.sign_up_check(current_user, d)
+    if check.problem:
+        # Full (or closed, or signed up already) by what was just read: in a rush most clicks
+        # end here, before the reasons list is built and without the write lock.
+        return _booking_answer(date_id, error=services.subscription_error(check.problem), date=d, check=check)
     form = _sign_up_form(d)
     if not form.validate_on_submit():
         return _invalid(date_id, form)

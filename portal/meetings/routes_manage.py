@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..auth.forms import EmptyForm
@@ -15,7 +16,7 @@ from ..university.models import ClassGroup, CourseEdition, CourseUnit, Faculty, 
 from . import calendar, manage as ops, queries
 from .blueprint import attempt, bp, flash_error, require_staff
 from .forms import MEETING_STATES, CancelDateForm, DateForm, DatesRuleForm, MeetingForm
-from .models import Meeting, MeetingDate
+from .models import Meeting, MeetingDate, Participant
 
 
 def _managed_meeting(meeting_id):
@@ -26,7 +27,11 @@ def _managed_meeting(meeting_id):
 
 
 def _managed_date(date_id):
-    d = db.session.get(MeetingDate, date_id)
+    """A date the person runs, with its participants, their people and reasons (its list)."""
+    participants = selectinload(MeetingDate.participants)
+    d = db.session.scalar(select(MeetingDate).where(MeetingDate.id == date_id).options(
+        joinedload(MeetingDate.meeting), participants.joinedload(Participant.user),
+        participants.joinedload(Participant.substantiation), participants.joinedload(Participant.rejection_substantiation)))
     if d is None or not d.meeting.can_manage(current_user):
         abort(404)
     return d
@@ -42,7 +47,7 @@ def _room_choices():
 def manage():
     """My meetings (administrators: every meeting)."""
     require_staff()
-    stmt = select(Meeting).order_by(Meeting.id)
+    stmt = select(Meeting).order_by(Meeting.id).options(joinedload(Meeting.lecturer), selectinload(Meeting.dates))
     if not current_user.is_admin:
         stmt = stmt.where(Meeting.lecturer_id == current_user.id)
     return render_template("meetings/manage.html", meetings=list(db.session.scalars(stmt)), states=MEETING_STATES)
@@ -139,7 +144,8 @@ def manage_meeting(meeting_id):
         else:
             status = 422
     return render_template("meetings/manage_meeting.html", meeting=meeting, form=form, preview=preview,
-                           dates=list(meeting.dates), cancel_form=CancelDateForm()), status
+                           dates=queries.meeting_dates(current_user, meeting, include_cancelled=True),
+                           cancel_form=CancelDateForm()), status
 
 
 @bp.route("/manage/dates/<int:date_id>/edit", methods=["GET", "POST"])

@@ -6,7 +6,9 @@ PostgreSQL; the write transaction's BEGIN IMMEDIATE on SQLite) and only then cou
 requests can never both take the last seat. Unique constraints catch the rest (one entry per
 person per date).
 """
-from sqlalchemy import case, func, select
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select
 
 from .. import clock
 from ..auth.models import User
@@ -136,10 +138,17 @@ def _fill_seats(date):
 
 def _counts(date_id):
     """(main list, reserve list) sizes, in one query."""
+    return taken_places(date_id)[:2]
+
+
+def taken_places(date_id, user_id=None):
+    """(seats taken, reserve places taken, entries of `user_id` in any status), in one query."""
+    active = Participant.status != "rejected"
     return tuple(db.session.execute(select(
-        func.count(case((Participant.is_reserve.is_(False), Participant.id))),
-        func.count(case((Participant.is_reserve.is_(True), Participant.id)))).where(
-        Participant.meeting_date_id == date_id, Participant.status != "rejected")).one())
+        func.count(case((and_(active, Participant.is_reserve.is_(False)), Participant.id))),
+        func.count(case((and_(active, Participant.is_reserve.is_(True)), Participant.id))),
+        func.count(case((Participant.user_id == user_id, Participant.id))))
+        .where(Participant.meeting_date_id == date_id)).one())
 
 
 def _has_entry(date_id, user_id):
@@ -190,7 +199,7 @@ def _window_problem(date, now=None):
     return None
 
 
-def sign_up_problem(user, date, now=None):
+def sign_up_problem(user, date, now=None, has_entry=None):
     """Why `user` may not sign up for `date` now (a reason of sign_up), or None."""
     if date.meeting.state != "active":
         return "meeting_not_active"
@@ -199,7 +208,7 @@ def sign_up_problem(user, date, now=None):
     problem = _window_problem(date, now)
     if problem:
         return problem
-    if date.entry_of(user) is not None:
+    if has_entry if has_entry is not None else date.entry_of(user) is not None:
         return "user_already_subscribed"
     return None
 
@@ -209,13 +218,33 @@ def has_free_place(date):
             or len(date.reserve_list()) < date.reserve_seats_limit)
 
 
+@dataclass
+class SignUpCheck:
+    """What a sign-up's first read found: the refusal reason (or None), the places taken, and
+    whether the person has an entry already."""
+    problem: str
+    seats_taken: int
+    reserve_taken: int
+    has_entry: bool
+
+
+def sign_up_check(user, date, now=None):
+    """Why sign_up would refuse `user` now, judged from one count query without any lock (a
+    rush is mostly these; the participants themselves are not loaded). sign_up repeats the
+    decisive checks under the date's lock."""
+    main, reserve, mine = taken_places(date.id, user.id)
+    free = main < date.seats_limit or reserve < date.reserve_seats_limit
+    problem = sign_up_problem(user, date, now, has_entry=mine > 0) or (None if free else "seats_limit_exceeded")
+    return SignUpCheck(problem, main, reserve, mine > 0)
+
+
 def sign_up(user, date_id, substantiation_id, message=None):
     """The person signs up: a seat (accepted with auto-accept, else waiting for the lecturer),
     or a reserve place, or seats_limit_exceeded."""
     date = get_date(date_id)
     # Refuse a full date before queueing for the write lock and the date's row lock (a rush
     # is mostly refusals); the decisive check is repeated under the lock.
-    problem = sign_up_problem(user, date) or (None if has_free_place(date) else "seats_limit_exceeded")
+    problem = sign_up_check(user, date).problem
     if problem:
         raise subscription_error(problem)
     sub = _substantiation(date.meeting, substantiation_id, required=True)

@@ -6,6 +6,15 @@ from ..extensions import db
 from ..langdict import LangDictType, pick
 
 
+def _holds(user, people):
+    """Whether `user` is among `people` (reading the id once: `user` is often Flask-Login's
+    proxy, whose every attribute access costs a lookup)."""
+    if user is None:
+        return False
+    user_id = user.id
+    return any(u.id == user_id for u in people)
+
+
 class Faculty(db.Model):
     __tablename__ = "faculties"
 
@@ -102,7 +111,7 @@ class CourseEdition(db.Model):
     units = db.relationship("CourseUnit", back_populates="edition", order_by="CourseUnit.id")
 
     def is_coordinator(self, user):
-        return user is not None and any(c.id == user.id for c in self.coordinators)
+        return _holds(user, self.coordinators)
 
     def shows_participants_to(self, viewer):
         """Who attends an edition: staff and the edition's own students."""
@@ -178,10 +187,10 @@ class ClassGroup(db.Model):
                                order_by="TimetableMeeting.start_time")
 
     def is_lecturer(self, user):
-        return user is not None and any(u.id == user.id for u in self.lecturers)
+        return _holds(user, self.lecturers)
 
     def has_participant(self, user):
-        return user is not None and any(u.id == user.id for u in self.participants)
+        return _holds(user, self.participants)
 
     def shows_participants_to(self, viewer):
         """Who attends a group: staff and the group's own members."""

@@ -3,12 +3,15 @@ document.addEventListener("htmx:configRequest", function (event) {
   var meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
 });
-// Let htmx swap 4xx answers that carry a partial (form errors, "slot taken" messages).
+// Let htmx swap 4xx answers that carry a partial (form errors, "slot taken" messages); a 304
+// to a poller's conditional request (live seats) means "still as shown": nothing to swap.
 document.addEventListener("htmx:beforeSwap", function (event) {
   var status = event.detail.xhr.status;
   if (status === 400 || status === 403 || status === 409 || status === 422) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
+  } else if (status === 304) {
+    event.detail.shouldSwap = false;
   }
 });
 // Print buttons (hidden without JavaScript, where the browser's own Print remains).
@@ -17,4 +20,8 @@ document.addEventListener("DOMContentLoaded", function () {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+});
+// Pollers rest while their tab is hidden: nobody is watching those seats.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  if (document.hidden && event.detail.elt.hasAttribute("data-poll")) { event.preventDefault(); }
 });
