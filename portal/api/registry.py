@@ -170,11 +170,13 @@ def fallback(path, instead):
 
 
 def dangling_references():
-    """["resource.field -> method"] for every field whose referenced method has no fields."""
+    """["resource.field -> method"] for every field whose referenced method is not served, or
+    serves no objects with fields (a nested selector would have nothing to resolve against)."""
     missing = []
     for res in RESOURCES.values():
         for name, f in res.fields.items():
-            if f.ref is not None and f.ref not in RESOURCES:
+            target = METHODS.get(f.ref) if f.ref is not None else None
+            if f.ref is not None and (target is None or target.resource is None or f.ref not in RESOURCES):
                 missing.append(f"{res.method}.{name} -> {f.ref}")
     return sorted(set(missing))
 

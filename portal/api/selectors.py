@@ -36,11 +36,20 @@ def parse(text):
     return result
 
 
-def default_selector(method_path):
+def default_selector(method_path, only_primary=False):
+    """What a reference without brackets selects: the referenced method's default fields (its
+    primary ones, where only primary fields are allowed)."""
     method = METHODS.get(method_path)
-    if method is not None and method.default_fields:
-        return method.default_fields
     res = RESOURCES.get(method_path)
+    if method is not None and method.default_fields:
+        if not only_primary or res is None:
+            return method.default_fields
+        kept = []
+        for name, sub in parse(method.default_fields).items():
+            f = res.fields.get(name)
+            if f is None or f.primary:
+                kept.append(name if sub is None else f"{name}[{sub}]")
+        return "|".join(kept)
     if res is None:
         return "id"
     primary = [name for name, f in res.fields.items() if f.primary]
@@ -77,7 +86,7 @@ def compile_selector(method_path, text, only_primary=False, resource=None, depth
         elif sub is None and f.bare_id:
             tree[name] = None
         else:
-            sub_text = sub if sub is not None else default_selector(f.ref)
+            sub_text = sub if sub is not None else default_selector(f.ref, f.only_primary)
             tree[name] = compile_selector(f.ref, sub_text, only_primary=f.only_primary, depth=depth + 1,
                                           call=call)
     return tree

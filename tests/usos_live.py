@@ -1,0 +1,118 @@
+"""The demo university as test data, and real USOS clients against it on a live gunicorn.
+
+Reusable by any test module (import the fixtures you need):
+
+    from .usos_live import demo_app, demo, usos_live  # noqa: F401  (fixtures)
+
+- `demo_app`  (module scope): the portal on its own database with `flask seed-demo` loaded.
+- `demo`      (module scope): ids of well-known demo objects (`demo.exam_alg`, `demo.student1`, ...).
+- `usos_live` (module scope): a gunicorn serving that database, a registered consumer, and
+  access tokens of `student1` and `lecturer1`: the student's obtained through usos-api's own
+  three-legged login (request token, the authorize page driven with `requests`, the PIN), the
+  lecturer's from the `flask token create` CLI. See `UsosLive` for what it offers.
+"""
+from dataclasses import dataclass
+
+import pytest
+
+from portal.extensions import db
+
+from .conftest import BACKEND, make_test_app, release_test_app
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, _pg_schema):
+    """The portal on a database of its own holding the whole demo university."""
+    url = _pg_schema or f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite3'}"
+    app = make_test_app(url)
+    app.config["DEMO_DATABASE_URL"] = url
+    with app.app_context():
+        from portal.demo import seed_demo
+        seed_demo()
+    yield app
+    release_test_app(app)
+
+
+@dataclass
+class DemoIds:
+    """Ids of demo objects the tests name (looked up, never assumed)."""
+    student1: int
+    student2: int
+    lecturer1: int
+    admin: int
+    term: str
+    previous_term: str
+    exam_alg: int           # INF-ALG first sitting: open, lecturer1 coordinates and examines group 1
+    exam_am: int            # MAT-AM1: with an admission condition
+    exam_prep: int          # in the session in preparation
+    session_winter: int
+    session_prep: int
+    report_alg: int         # INF-ALG's current exam report ("E")
+    unit_alg_cw: int        # the INF-ALG classes unit of student1's group
+    group_alg_cw: int       # that group's number (lecturer1 teaches it)
+    meeting: int            # lecturer1's open meeting
+    meeting_date: int       # its full date (3 seats taken, a reserve)
+    participant: int
+    substantiation: int
+    note: int
+    note_user: int
+    attendance_list: int    # a list of the INF-ALG classes group
+    room: int
+    condition_report: int   # the exam report MAT-AM1's admission condition names
+    grade_order_key: int    # of a value of grade type PL
+
+
+def load_demo_ids():
+    """The DemoIds of the database of the current app context."""
+    from portal.attendance.models import AttendanceList
+    from portal.auth.models import User
+    from portal.exams.models import Exam, ExaminationSession
+    from portal.grades.models import ExamReport
+    from portal.meetings.models import Meeting, MeetingDate, MeetingNote, Participant, Substantiation
+    from portal.exams.models import ExamCondition
+    from portal.university.models import ClassGroup, CourseEdition, CourseUnit, GradeValue, Room, Term
+
+    def one(query):
+        return db.session.scalars(query).first()
+
+    def login(name):
+        return one(db.select(User).filter_by(login=name))
+    student1, lecturer1 = login("student1"), login("lecturer1")
+    term = one(db.select(Term).where(Term.is_active).order_by(Term.order_key.desc()))
+    previous = one(db.select(Term).where(Term.id != term.id).order_by(Term.order_key.desc()))
+    exam = {e.code: e for e in db.session.scalars(db.select(Exam))}
+    sessions = {s.status: s for s in db.session.scalars(db.select(ExaminationSession))}
+    edition = one(db.select(CourseEdition).filter_by(course_id="INF-ALG", term_id=term.id))
+    report = one(db.select(ExamReport).filter_by(edition_id=edition.id, type_id="E"))
+    group = next(g for g in db.session.scalars(db.select(ClassGroup).join(CourseUnit).where(
+        CourseUnit.edition_id == edition.id, CourseUnit.classtype_id == "CW").order_by(ClassGroup.id))
+        if g.has_participant(student1))
+    meeting = one(db.select(Meeting).filter_by(lecturer_id=lecturer1.id, open=True, state="active"))
+    note = one(db.select(MeetingNote).order_by(MeetingNote.id))
+    full = next(d for d in db.session.scalars(db.select(MeetingDate).filter_by(meeting_id=meeting.id)
+                                              .order_by(MeetingDate.id)) if d.participants)
+    return DemoIds(
+        student1=student1.id, student2=login("student2").id, lecturer1=lecturer1.id, admin=login("admin").id,
+        term=term.id, previous_term=previous.id,
+        exam_alg=exam["INF-ALG-E1"].id, exam_am=exam["MAT-AM1-E1"].id, exam_prep=exam["INF-ALG-L1"].id,
+        session_winter=sessions["active"].id, session_prep=sessions["in_preparation"].id,
+        report_alg=report.id, unit_alg_cw=group.unit_id, group_alg_cw=group.number,
+        meeting=meeting.id, meeting_date=full.id,
+        participant=one(db.select(Participant.id).filter_by(meeting_date_id=full.id).order_by(Participant.id)),
+        substantiation=one(db.select(Substantiation.id).filter_by(faculty_id="WMI", type="meeting")
+                           .order_by(Substantiation.id)),
+        note=note.id, note_user=note.user_id,
+        attendance_list=one(db.select(AttendanceList.id).filter_by(group_id=group.id).order_by(AttendanceList.id)),
+        room=one(db.select(Room.id).order_by(Room.id)),
+        condition_report=one(db.select(ExamCondition.examrep_id).filter_by(exam_id=exam["MAT-AM1-E1"].id)),
+        grade_order_key=one(db.select(GradeValue.order_key).filter_by(grade_type_id="PL")
+                            .order_by(GradeValue.order_key)))
+
+
+@pytest.fixture(scope="module")
+def demo(demo_app):
+    with demo_app.app_context():
+        return load_demo_ids()
+
+
+__all__ = ["BACKEND", "DemoIds", "demo", "demo_app", "load_demo_ids"]
