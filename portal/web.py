@@ -88,6 +88,6 @@ def init_app(app):
         db.session.rollback()
         app.logger.exception("Unhandled error on %s", request.path)
         if wants_json() or request.path.startswith("/services/"):
-            return jsonify(message="Internal error."), 500
+            return jsonify(message="Internal error.", error="internal_error"), 500
         return render_template("errors/error.html", code=500, title=_l("Something went wrong"),
                                message=_l("The error has been logged. Please try again.")), 500

@@ -151,7 +151,8 @@ def dispatch(path):
         return formats.render(error.body(), error.status)
     method = METHODS.get("services/" + path.strip("/"))
     if method is None:
-        return formats.render({"message": f"Method services/{path} does not exist."}, 404, fmt, callback)
+        return formats.render({"message": f"Method services/{path} does not exist.", "error": "method_not_found"},
+                              404, fmt, callback)
     try:
         return run(method, fmt, callback)
     except (ApiError, ServiceError) as error:
