@@ -104,9 +104,11 @@ class Method:
     brief: str = ""
     description: str = ""
     returns: str = ""
+    # The errors the method throws: codes, or (code, description) pairs.
     errors: tuple = ()
     beta: bool = False
-    deprecated: bool = False
+    # None, True, the path of the method to use instead, or {"deprecated_by", "present_until"}.
+    deprecated: Any = None
     has_fields: bool = True
 
     @property
