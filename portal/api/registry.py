@@ -55,6 +55,10 @@ class F:
     bare_id: bool = False
     # `forbidden(call)` -> a reason when this caller may not ask for the field (field_forbidden).
     forbidden: Optional[Callable] = None
+    # `guard(obj, call)` -> the ApiError to answer when this caller may not see the field of this
+    # object (e.g. object_forbidden), None when they may.
+    # Both answer null instead when the field was not asked for but came with a default selector.
+    guard: Optional[Callable] = None
 
     @property
     def secondary(self):

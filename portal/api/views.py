@@ -124,7 +124,8 @@ def run(method, fmt, callback):
     if method.has_fields:
         selector = values.get("fields") or method.default_fields or ""
         call.fields = selectors.compile_selector(method.path, selector, only_primary=method.only_primary,
-                                                 resource=method.resource, call=call)
+                                                 resource=method.resource, call=call,
+                                                 asked=bool(raw.get("fields")))
     set_write_intent(method.writes)
     if method.writes:
         db.session.commit()  # start the method's own (write) transaction

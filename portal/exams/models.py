@@ -166,6 +166,13 @@ class ExamGroup(db.Model):
     def is_examiner(self, user):
         return user is not None and any(u.id == user.id for u in self.examiners)
 
+    def attendees_refusal(self, user):
+        """None when `user` may see who is registered in this group, else why not:
+        "coordinator_only" (an examiner of another group) or "examiner_only"."""
+        if user.is_admin or self.exam.is_coordinator(user) or self.is_examiner(user):
+            return None
+        return "coordinator_only" if self.exam.is_examiner(user) else "examiner_only"
+
 
 class ExamSlot(db.Model):
     __tablename__ = "exam_slots"
