@@ -103,8 +103,11 @@ def check_session_visible(session, user, trusted=False, param="id", method=None)
 
 
 def visible_exam(exam_id, user, trusted=False, param="id", method=None):
+    """The exam, or the very same object_not_found as for an exam that does not exist when its
+    session is hidden from `user` (the answer must not tell that it exists)."""
     exam = get_exam(exam_id, param, method)
-    check_session_visible(exam.session, user, trusted, param, method)
+    if not can_view_session(exam.session, user, trusted):
+        raise not_found("Exam", param, method)
     return exam
 
 
