@@ -11,13 +11,16 @@ Reusable by any test module (import the fixtures you need):
   three-legged login (request token, the authorize page driven with `requests`, the PIN), the
   lecturer's from the `flask token create` CLI. See `UsosLive` for what it offers.
 """
+import asyncio
+import re
 from dataclasses import dataclass
 
 import pytest
+import requests
 
 from portal.extensions import db
 
-from .conftest import BACKEND, make_test_app, release_test_app
+from .conftest import BACKEND, CSRF_RE, LiveServer, make_test_app, release_test_app
 
 
 @pytest.fixture(scope="module")
@@ -115,4 +118,108 @@ def demo(demo_app):
         return load_demo_ids()
 
 
-__all__ = ["BACKEND", "DemoIds", "demo", "demo_app", "load_demo_ids"]
+
+
+# --- real clients against a live server ------------------------------------------------------
+
+STUDENT_SCOPES = ("studies", "grades", "email", "personal", "offline_access", "student_exams")
+LECTURER_SCOPES = ("studies", "grades", "grades_write", "staff_perspective", "email", "personal",
+                   "offline_access", "other_emails")
+FORM_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+PIN = re.compile(r'data-testid="pin"[^>]*>(\d+)<')
+
+
+def approve_in_browser(authorize_url, login, password="demo"):
+    """What a person does with the URL an application shows them: open it, sign in on the way,
+    press Allow; returns the PIN the page shows (oauth_callback=oob)."""
+    with requests.Session() as s:
+        page = s.get(authorize_url, timeout=30)
+        assert "/login" in page.url, page.url  # not signed in yet: the login page, then back
+        page = s.post(page.url, data={"login": login, "password": password,
+                                      "csrf_token": CSRF_RE.search(page.text).group(1)}, timeout=30)
+        assert page.status_code == 200 and "/services/oauth/authorize" in page.url, (page.status_code, page.url)
+        token = re.search(r'name="oauth_token" value="([^"]+)"', page.text).group(1)
+        done = s.post(page.url.split("?")[0], data={"oauth_token": token, "decision": "approve",
+                                                    "csrf_token": FORM_CSRF.search(page.text).group(1)},
+                      timeout=30)
+        assert done.status_code == 200, done.text[:500]
+        return PIN.search(done.text).group(1)
+
+
+async def usos_api_login(base_url, consumer, login, scopes):
+    """usos-api's own three-legged login, unmodified: get_authorization_url() (request token,
+    oauth_callback and scopes in the body), the authorize page, authorize(pin)."""
+    from usos_api import USOSClient
+    async with USOSClient(base_url, *consumer) as client:
+        client.set_scopes(list(scopes))
+        url = await client.get_authorization_url()
+        pin = await asyncio.to_thread(approve_in_browser, url, login)
+        return await client.authorize(pin)
+
+
+@dataclass
+class UsosLive:
+    """A live Indeks with the demo university, a consumer and tokens of student1 and lecturer1."""
+    server: object
+    base_url: str                    # what clients take as the installation's address, ending in "/"
+    consumer: tuple                  # (key, secret), registered with `flask consumer create`
+    tokens: dict                     # {"student1": (token, secret), "lecturer1": (token, secret)}
+    demo: DemoIds
+
+    def usos_api(self, login):
+        """An unopened usos_api.USOSClient holding `login`'s access token (use `async with`)."""
+        from usos_api import USOSClient
+        client = USOSClient(self.base_url, *self.consumer)
+        client.load_access_token(*self.tokens[login])
+        return client
+
+    def run(self, login, action):
+        """Run `await action(client)` with `login`'s usos-api client; returns its result."""
+        async def go():
+            async with self.usos_api(login) as client:
+                return await action(client)
+        return asyncio.run(go())
+
+    def signed(self, login):
+        """A requests_oauthlib session signing as `login` (for calls a library cannot make)."""
+        from requests_oauthlib import OAuth1Session
+        token, secret = self.tokens[login]
+        return OAuth1Session(self.consumer[0], client_secret=self.consumer[1], resource_owner_key=token,
+                             resource_owner_secret=secret)
+
+    def mcp_env(self, login, storage_dir):
+        """The environment usos-mcp reads its installation and credentials from."""
+        token, secret = self.tokens[login]
+        return {"USOS_API_BASE_URL": self.base_url, "USOS_API_CONSUMER_KEY": self.consumer[0],
+                "USOS_API_CONSUMER_SECRET": self.consumer[1], "USOS_API_OAUTH_TOKEN": token,
+                "USOS_API_OAUTH_TOKEN_SECRET": secret, "USOS_API_STORAGE_DIR": str(storage_dir)}
+
+    def errors(self):
+        return self.server.errors()
+
+
+def _cli(app, *args):
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output.split()
+
+
+@pytest.fixture(scope="module")
+def usos_live(demo_app, demo):
+    """gunicorn (2 workers) on the demo database; a consumer from the CLI; lecturer1's token from
+    the CLI and student1's through usos-api's own login flow, driving the authorize page."""
+    key, secret = _cli(demo_app, "consumer", "create", "usos clients (tests)", "--owner", "lecturer1")
+    lecturer = tuple(_cli(demo_app, "token", "create", "lecturer1", "--consumer", key,
+                          "--scopes", "|".join(LECTURER_SCOPES)))
+    server = LiveServer(demo_app.config["DEMO_DATABASE_URL"], workers=2)
+    try:
+        base_url = server.url + "/"
+        student = asyncio.run(usos_api_login(base_url, (key, secret), "student1", STUDENT_SCOPES))
+        yield UsosLive(server=server, base_url=base_url, consumer=(key, secret),
+                       tokens={"student1": tuple(student), "lecturer1": lecturer}, demo=demo)
+    finally:
+        server.stop()
+
+
+__all__ = ["BACKEND", "DemoIds", "UsosLive", "approve_in_browser", "demo", "demo_app", "load_demo_ids",
+           "usos_api_login", "usos_live"]
