@@ -232,3 +232,33 @@ def test_get_course_lecturers(as_user, usos_live, demo_app):  # noqa: F811
         assert {lect["id"] for lect in by_code["lecturers"]} == lecturers
         by_unit = ok(as_user(login, "get_course_lecturers", course_id=str(d.unit_alg_cw)))  # a unit id resolves
         assert by_unit["course_id"] == "INF-ALG" and by_unit["lecturers"] == by_code["lecturers"]
+
+
+def test_get_days_off_and_exam_session_dates_for_a_named_faculty(as_user, usos_live, demo_app):  # noqa: F811
+    """With faculty_id given; finding it by itself needs the student's programmes (services/progs)."""
+    from datetime import date, timedelta
+
+    from portal.exams.models import ExaminationSession
+    from portal.meetings.calendar import day_off_entries
+    from portal.university.models import Faculty, Term
+    d = usos_live.demo
+    with demo_app.app_context():
+        term = db.session.get(Term, d.term)
+        wmi = db.session.get(Faculty, "WMI")
+        expected = [(e.name["en"], e.start_date.isoformat()) for e in day_off_entries(wmi, term.start_date,
+                                                                                     term.finish_date)]
+        winter = db.session.get(ExaminationSession, d.session_winter)
+        span = winter.span()
+        start_date, end_date = term.start_date.isoformat(), term.finish_date.isoformat()
+    off = ok(as_user("student1", "get_days_off", start_date=start_date, end_date=end_date, faculty_id="WMI"))
+    assert off["faculty_id"] == "WMI" and expected
+    # usos-mcp asks 30 days at a time and keeps an event once per window it touches
+    assert sorted(set((e["name"], e["start_date"]) for e in off["days_off"])) == sorted(expected)
+    assert all(e["is_day_off"] for e in off["days_off"])
+    sessions = ok(as_user("lecturer1", "get_exam_session_dates", faculty_id="WMI"))
+    assert sessions["term_id"] == d.term
+    assert sessions["exam_sessions"] == [{
+        "id": f"exam-session-{d.session_winter}", "name": "Winter examination session",
+        "start_date": span[0].date().isoformat(), "end_date": span[1].date().isoformat(),
+        "type": "exam_session", "is_day_off": False}]
+    assert date.fromisoformat(sessions["exam_sessions"][0]["start_date"]) <= date.today() + timedelta(days=30)

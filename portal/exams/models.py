@@ -30,6 +30,11 @@ class ExaminationSession(db.Model):
         """Unregistering and switching: "active_reg_only" lets students only register."""
         return self.status == "active"
 
+    def span(self):
+        """(first exam's start, last exam's end) over its exam groups, or None without any."""
+        groups = [g for e in self.exams for g in e.groups]
+        return (min(g.start for g in groups), max(g.end for g in groups)) if groups else None
+
 
 class Exam(db.Model):
     __tablename__ = "exams"
