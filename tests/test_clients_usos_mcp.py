@@ -16,7 +16,7 @@ from fastmcp.client.transports import StdioTransport
 
 from portal.extensions import db
 
-from .usos_live import approve_in_browser, demo, demo_app, usos_live  # noqa: F401  (fixtures)
+from .usos_live import approve_in_browser, demo, demo_app, run_async, usos_live  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.live,
               # fastmcp warns about its own logging capability whenever a tool logs (ctx.info)
@@ -49,7 +49,7 @@ def session(env, *calls):
         async with Client(create_server(), mode="legacy") as client:
             return [await client.call_tool(name, args, raise_on_error=False) for name, args in calls]
     with environment(env):
-        return asyncio.run(run())
+        return run_async(run())
 
 
 def tools(env):
@@ -59,7 +59,7 @@ def tools(env):
         async with Client(create_server(), mode="legacy") as client:
             return {t.name for t in await client.list_tools()}
     with environment(env):
-        return asyncio.run(run())
+        return run_async(run())
 
 
 def ok(result):
@@ -104,7 +104,7 @@ def test_login_check_login_logout(usos_live, demo_app, tmp_path):  # noqa: F811
             pin = await asyncio.to_thread(approve_in_browser, third["authorize_url"], "student2")
             return first, second, third, ok(await client.call_tool("login", {"pin": pin}))
     with environment(env):
-        first, second, third, done = asyncio.run(log_in())
+        first, second, third, done = run_async(log_in())
     assert first["status"] == "AWAITING_BASE_URL" and second["status"] == "AWAITING_APP_REGISTRATION"
     assert developers in second["message"]
     page = requests.get(developers, timeout=30)  # where the assistant sends the person for keys
@@ -135,7 +135,7 @@ def test_the_stdio_server_as_a_host_runs_it(usos_live, tmp_path):  # noqa: F811
         async with Client(transport, mode="legacy") as client:
             names = {t.name for t in await client.list_tools()}
             return names, await client.call_tool("check_login", {}), await client.call_tool("get_exams", {})
-    names, check, exams = asyncio.run(run())
+    names, check, exams = run_async(run())
     assert "login" not in names and {"check_login", "get_exams", "get_grades", "get_gpa"} <= names
     assert check.structured_content["authenticated"] is True
     assert {e["course_id"] for e in exams.structured_content["result"]} == {"INF-ALG", "INF-BD", "MAT-AM1"}

@@ -13,6 +13,7 @@ Reusable by any test module (import the fixtures you need):
 """
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -129,6 +130,13 @@ FORM_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PIN = re.compile(r'data-testid="pin"[^>]*>(\d+)<')
 
 
+def run_async(coroutine):
+    """asyncio.run(coroutine) in a thread of its own: Playwright's sync API (the browser tests'
+    session-wide browser) keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def approve_in_browser(authorize_url, login, password="demo"):
     """What a person does with the URL an application shows them: open it, sign in on the way,
     press Allow; returns the PIN the page shows (oauth_callback=oob)."""
@@ -178,7 +186,7 @@ class UsosLive:
         async def go():
             async with self.usos_api(login) as client:
                 return await action(client)
-        return asyncio.run(go())
+        return run_async(go())
 
     def signed(self, login):
         """A requests_oauthlib session signing as `login` (for calls a library cannot make)."""
@@ -214,7 +222,7 @@ def usos_live(demo_app, demo):
     server = LiveServer(demo_app.config["DEMO_DATABASE_URL"], workers=2)
     try:
         base_url = server.url + "/"
-        student = asyncio.run(usos_api_login(base_url, (key, secret), "student1", STUDENT_SCOPES))
+        student = run_async(usos_api_login(base_url, (key, secret), "student1", STUDENT_SCOPES))
         yield UsosLive(server=server, base_url=base_url, consumer=(key, secret),
                        tokens={"student1": tuple(student), "lecturer1": lecturer}, demo=demo)
     finally:
@@ -222,4 +230,4 @@ def usos_live(demo_app, demo):
 
 
 __all__ = ["BACKEND", "DemoIds", "UsosLive", "approve_in_browser", "demo", "demo_app", "load_demo_ids",
-           "usos_api_login", "usos_live"]
+           "run_async", "usos_api_login", "usos_live"]
