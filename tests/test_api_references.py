@@ -257,3 +257,19 @@ def test_field_errors_at_any_depth_name_the_right_method(demo, callers, entries)
             if r.status_code != 400 or {k: body.get(k) for k in expected} != expected:
                 problems.append(f"{m.path} fields={fields}: {r.status_code} {body}")
     assert problems == []
+
+
+def test_methods_that_take_only_primary_fields_refuse_a_secondary_one(demo, callers, entries):  # noqa: F811
+    call = callers["lecturer1 (administrative consumer)"]
+    problems, checked = [], 0
+    for m in entries:
+        secondary = next((n for n, f in m.resource.fields.items() if f.secondary), None)
+        if not m.only_primary or secondary is None:
+            continue
+        checked += 1
+        r = call(m.path, fields=secondary, **params_for(m, demo))
+        body = r.get_json()
+        if r.status_code != 400 or (body.get("error"), body.get("field_name"), body.get("method_name")) != (
+                "field_invalid", secondary, m.path):
+            problems.append(f"{m.path} fields={secondary}: {r.status_code} {body}")
+    assert problems == [] and checked >= 5
