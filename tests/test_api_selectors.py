@@ -186,3 +186,13 @@ def test_a_dangling_reference_stops_the_start_naming_the_field(db_url):
         RESOURCES.pop("services/apitest/orphans", None)
         RESOURCES.pop("services/apitest/nobody", None)
     wire()
+
+
+def test_a_method_declared_twice_stops_the_start(app):
+    method("services/apitest/twice", result="raw", consumer="ignored", token="ignored")(lambda call: 1)
+    try:
+        with pytest.raises(RuntimeError, match="services/apitest/twice is declared twice"):
+            method("services/apitest/twice", result="raw", consumer="ignored", token="ignored")(lambda call: 2)
+        assert METHODS["services/apitest/twice"].func(None) == 1
+    finally:
+        METHODS.pop("services/apitest/twice")

@@ -147,6 +147,8 @@ def method(path, *, params=(), resource=None, fields=None, **options):
                         description="Selector of result fields you are interested in."))
 
     def decorate(func):
+        if path in METHODS:  # two features answering one method: which one wins must not be luck
+            raise RuntimeError(f"{path} is declared twice: in {METHODS[path].func.__module__} and {func.__module__}")
         METHODS[path] = Method(path=path, func=func, params=params, resource=resource,
                                has_fields=has_fields, **options)
         return func
