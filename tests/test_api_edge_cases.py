@@ -108,3 +108,12 @@ def test_an_optional_list_may_be_empty(api, uni):
     r = api.call("services/grades/terms2", user=uni.student, term_ids=uni.term.id, course_ids="")
     assert r.status_code == 200  # no course_ids: every course of the term
     assert r.get_json() == {uni.term.id: {uni.course.id: {"course_grades": [], "course_units_grades": {}}}}
+
+
+@pytest.mark.parametrize("raw,status", [("true", 200), ("True", 200), ("FALSE", 200), ("yes", 400), ("1", 400)])
+def test_booleans_in_either_case(api, uni, raw, status):
+    """usos-api sends a Python bool as str(value), "True"/"False"."""
+    r = api.call("services/examrep2/grader", user=uni.coordinator, only_writable=raw)
+    assert r.status_code == status, r.get_json()
+    if status == 400:
+        assert r.get_json()["error"] == "param_invalid" and r.get_json()["param_name"] == "only_writable"

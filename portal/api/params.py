@@ -35,9 +35,10 @@ def convert(p, raw):
             raise param_invalid(p.name, "out of range")
         return value
     if t == "bool":
-        if raw not in ("true", "false"):
+        # clients written in Python send str(True) ("True"): either case is read, as USOS does
+        if raw.lower() not in ("true", "false"):
             raise param_invalid(p.name, "true or false is required")
-        return raw == "true"
+        return raw.lower() == "true"
     if t == "date":
         try:
             return date.fromisoformat(raw) if len(raw) == 10 else _bad()
