@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "oauth.request_token",  # OAuth-signed: the protocol decides who may call
     "oauth.access_token",
     "api.dispatch",         # services/*: each method declares its consumer and token rules
+    "developers.developers",  # how to use the API: where usos-mcp sends people before they have keys
 })
 
 
