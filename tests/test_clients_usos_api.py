@@ -137,7 +137,8 @@ def test_exam_report_and_its_session_as_both(usos_live):  # noqa: F811
         d.report_alg, fields="id|description|counts_into_average|grade_type[id|name|values]|course_edition|"
                              "sessions[number|status|is_open|all_grades[grade_value|user|grader|last_updated]]"))
     assert full.grade_type.id == "PL" and [v.symbol for v in full.grade_type.values][:2] == ["2", "3"]
-    assert full.course_edition.model_extra["course_id"] == "INF-ALG"
+    assert full.course_edition.model_extra["course"]["id"] == "INF-ALG"
+    assert full.course_edition.model_extra["term"]["id"] == d.term
     graded = full.sessions[0].all_grades
     assert str(d.student1) in graded and graded[str(d.student1)].grade_value.symbol == "2"
     mine = usos_live.run("student1", lambda c: c.exam_report_service.get_exam_report_session(
@@ -261,3 +262,114 @@ def test_group_by_id_library_is_broken_the_call_underneath_works(usos_live, caps
         assert d.student1 in {p.id for p in group.participants} and group.lecturers
 
 
+
+
+# --- people, groups, courses, terms, legacy exam reports (the modules around ours) ---------------
+
+@pytest.mark.parametrize("login", BOTH)
+def test_get_user_with_the_library_defaults(usos_live, login):  # noqa: F811
+    d = usos_live.demo
+    me = usos_live.run(login, lambda c: c.user_service.get_user())
+    assert me.id == (d.student1 if login == "student1" else d.lecturer1) and me.sex is not None
+    assert me.photo_urls["original"].startswith(usos_live.base_url) and me.has_photo is False
+    if login == "student1":
+        assert me.student_status.name == "ACTIVE_STUDENT" and me.staff_status.name == "NOT_STAFF"
+        assert [p.programme.id for p in me.student_programmes] == [d.programme]
+        assert me.student_programmes[0].programme.description["en"]
+    else:
+        assert me.staff_status.name == "ACADEMIC_TEACHER" and me.student_programmes == []
+    photo = usos_live.signed(login).get(me.photo_urls["original"])
+    assert photo.status_code == 200 and photo.headers["Content-Type"].startswith("image/")
+    other = d.lecturer1 if login == "student1" else d.student1
+    them = usos_live.run(login, lambda c: c.user_service.get_user(other))
+    assert them.id == other and them.first_name
+
+
+@pytest.mark.parametrize("login", BOTH)
+def test_get_user_staff_fields(usos_live, login):  # noqa: F811
+    d = usos_live.demo
+    lecturer = usos_live.run(login, lambda c: c.user_service.get_user(d.lecturer1, fields=[
+        "id", "titles", "has_email", "staff_status", "employment_positions", "homepage_url", "profile_url",
+        "phone_numbers", "office_hours", "library_card_id"]))
+    assert lecturer.employment_positions[0].position.id == d.position and lecturer.office_hours.en
+    assert lecturer.has_email is True and lecturer.profile_url.startswith(usos_live.base_url)
+
+
+def test_groups_of_a_person(usos_live):  # noqa: F811
+    d = usos_live.demo
+    for login, call in (("student1", lambda c: c.group_service.get_groups_for_user()),
+                        ("student1", lambda c: c.group_service.get_groups_for_participant(ongoing_terms_only=True)),
+                        ("lecturer1", lambda c: c.group_service.get_groups_for_lecturer()),
+                        ("lecturer1", lambda c: c.group_service.get_groups_for_user(active_terms_only=True)),
+                        ("student1", lambda c: c.group_service.get_groups_for_lecturer(user_id=d.lecturer1))):
+        groups = usos_live.run(login, call)
+        assert (str(d.unit_alg_cw), d.group_alg_cw, d.term) in {(g.course_unit_id, g.group_number, g.term_id)
+                                                               for g in groups}, login
+        assert all(g.course_name.en for g in groups)
+    fields = ["course_unit_id", "group_number", "class_type", "class_type_id", "course_id", "lecturers",
+              "participants"]
+    mine = usos_live.run("student1", lambda c: c.group_service.get_groups_for_participant(fields=fields))
+    alg = next(g for g in mine if g.course_unit_id == str(d.unit_alg_cw))
+    assert alg.class_type_id == "CW" and alg.class_type.en == "Classes" and d.student1 in {p.id for p in alg.participants}
+
+
+def test_groups_by_ids_library_sends_a_python_list(usos_live):  # noqa: F811
+    """Library bug: get_groups_by_ids posts str(list of tuples); services/groups/groups takes
+    "unit,number|unit,number". The call underneath:"""
+    d = usos_live.demo
+    with pytest.raises(USOSAPIException, match="param_invalid"):
+        usos_live.run("student1", lambda c: c.group_service.get_groups_by_ids([(str(d.unit_alg_cw), str(d.group_alg_cw))]))
+    r = usos_live.signed("student1").post(usos_live.base_url + "services/groups/groups", data={
+        "group_ids": f"{d.unit_alg_cw},{d.group_alg_cw}", "fields": "course_unit_id|group_number|course_name"})
+    assert r.status_code == 200
+    groups = [Group(**g) for g in r.json().values()]
+    assert [(g.course_unit_id, g.group_number) for g in groups] == [(str(d.unit_alg_cw), d.group_alg_cw)]
+
+
+def test_courses(usos_live):  # noqa: F811
+    d = usos_live.demo
+    ects = usos_live.run("student1", lambda c: c.course_service.get_user_courses_ects())
+    assert ects[d.term]["INF-ALG"] == 6.0 and set(ects) == {d.term, d.previous_term}
+    assert usos_live.run("lecturer1", lambda c: c.course_service.get_user_courses_ects()) == {}
+    courses = usos_live.run("student1", lambda c: c.course_service.get_courses(["INF-ALG", "MAT-AM1"]))
+    assert {c.id for c in courses} == {"INF-ALG", "MAT-AM1"} and all(c.name.en for c in courses)
+    detailed = usos_live.run("lecturer1", lambda c: c.course_service.get_courses(
+        ["INF-ALG"], fields=["id", "name", "fac_id", "lang_id", "ects_credits_simplified", "is_currently_conducted",
+                             "description", "assessment_criteria"]))
+    assert detailed[0].fac_id == "WMI" and detailed[0].is_currently_conducted is True
+    editions = usos_live.run("student1", lambda c: c.course_service.get_user_course_editions())
+    alg = next(e for e in editions if (e.course_id, e.term_id) == ("INF-ALG", d.term))
+    assert alg.coordinators and {g.course_unit_id for g in alg.user_groups} >= {str(d.unit_alg_cw)}
+    ongoing = usos_live.run("student1", lambda c: c.course_service.get_user_course_editions(ongoing_terms_only=True))
+    assert {e.term_id for e in ongoing} == {d.term}
+    types = usos_live.run("lecturer1", lambda c: c.course_service.get_class_types_index())
+    assert types["CW"]["name"]["en"] == "Classes" and set(types) >= {"WYK", "CW", "LAB"}
+
+
+def test_terms_by_ids(usos_live):  # noqa: F811
+    d = usos_live.demo
+    terms = usos_live.run("student1", lambda c: c.term_service.get_terms([d.term, d.previous_term]))
+    assert {t.id for t in terms} == {d.term, d.previous_term} and all(isinstance(t, Term) for t in terms)
+
+
+def test_user_exam_reports(usos_live):  # noqa: F811
+    d = usos_live.demo
+    raw = usos_live.run("student1", lambda c: c.exam_report_service.get_raw_user_exam_reports())
+    assert str(d.report_alg) in {r["id"] for r in raw[d.term]["INF-ALG"]}
+    parsed = usos_live.run("student1", lambda c: c.exam_report_service.get_user_exam_reports(
+        term_ids=d.term, fields="id|description|sessions"))
+    alg = next(r for r in parsed[d.term]["INF-ALG"] if str(r.id) == str(d.report_alg))
+    assert [s.number for s in alg.sessions] == [1, 2]
+    edition = usos_live.run("lecturer1", lambda c: c.exam_report_service.get_course_edition_exam_report(
+        "INF-ALG", d.term))
+    assert str(edition["course_exam"].id) == str(d.report_alg)
+
+
+def test_helpers_weigh_grades_by_ects(usos_live):  # noqa: F811
+    d = usos_live.demo
+    grades = usos_live.run("student1", lambda c: c.helper.get_user_end_grades_with_weights(current_term_only=True))
+    alg = [g for g in grades if g.course_edition.course_id == "INF-ALG"]
+    assert alg and all(g.weight == 6.0 for g in alg)
+    ects, reports = usos_live.run("student1", lambda c: c.helper.get_user_exam_reports_with_ects(term_ids=d.term))
+    assert ects == {d.term: usos_live.run("student1", lambda c: c.course_service.get_user_courses_ects())[d.term]}
+    assert "INF-ALG" in reports[d.term]

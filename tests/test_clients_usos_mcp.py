@@ -239,7 +239,7 @@ def test_get_days_off_and_exam_session_dates_for_a_named_faculty(as_user, usos_l
     from datetime import date, timedelta
 
     from portal.exams.models import ExaminationSession
-    from portal.meetings.calendar import day_off_entries
+    from portal.meetings.calendar import entries_off as day_off_entries
     from portal.university.models import Faculty, Term
     d = usos_live.demo
     with demo_app.app_context():
@@ -258,7 +258,100 @@ def test_get_days_off_and_exam_session_dates_for_a_named_faculty(as_user, usos_l
     sessions = ok(as_user("lecturer1", "get_exam_session_dates", faculty_id="WMI"))
     assert sessions["term_id"] == d.term
     assert sessions["exam_sessions"] == [{
-        "id": f"exam-session-{d.session_winter}", "name": "Winter examination session",
+        "id": f"exam_session:{d.session_winter}", "name": "Winter examination session",
         "start_date": span[0].date().isoformat(), "end_date": span[1].date().isoformat(),
         "type": "exam_session", "is_day_off": False}]
     assert date.fromisoformat(sessions["exam_sessions"][0]["start_date"]) <= date.today() + timedelta(days=30)
+
+
+# --- the tools on the modules around ours (people, groups, courses, terms, timetable, programmes) --
+
+def test_get_schedule(as_user, usos_live, demo_app):  # noqa: F811
+    from datetime import date, datetime, timedelta
+
+    from portal.university.models import ClassGroup, TimetableMeeting
+    d = usos_live.demo
+    start = date.today()
+    with demo_app.app_context():
+        def meetings(where):
+            rows = db.session.scalars(db.select(TimetableMeeting).join(ClassGroup).where(
+                where, TimetableMeeting.start_time >= datetime.combine(start, datetime.min.time()),
+                TimetableMeeting.start_time < datetime.combine(start + timedelta(days=7), datetime.min.time())))
+            return sorted(m.start_time.strftime("%Y-%m-%d %H:%M:%S") for m in rows)
+        from portal.auth.models import User
+        student = db.session.get(User, d.student1)
+        mine = meetings(ClassGroup.id.in_([g.id for g in student.groups])) if hasattr(student, "groups") else None
+    week = ok(as_user("student1", "get_schedule"))
+    assert week["days"] == 7 and week["count"] == len(week["activities"]) > 0
+    assert all(a["course_name"]["en"] and a["start_time"] < a["end_time"] for a in week["activities"])
+    if mine is not None:
+        assert sorted(a["start_time"] for a in week["activities"]) == mine
+    day = ok(as_user("student1", "get_schedule", start_date=start.isoformat(), days=1))
+    assert all(a["start_time"].startswith(start.isoformat()) for a in day["activities"])
+    theirs = ok(as_user("student1", "get_schedule", lecturer_id=str(d.lecturer1), days=7))
+    assert theirs["lecturer_id"] == str(d.lecturer1) and theirs["count"] > 0
+    assert all(str(d.lecturer1) in a["lecturer_ids"] for a in theirs["activities"])
+    too_long = as_user("student1", "get_schedule", days=8)
+    assert too_long.is_error and "between 1 and 7" in too_long.content[0].text
+
+
+def test_get_faculties_days_off_and_exam_sessions_found_by_themselves(as_user, usos_live):  # noqa: F811
+    d = usos_live.demo
+    faculties = ok(as_user("student1", "get_faculties"))
+    assert faculties["count"] == 1 and faculties["faculties"][0]["id"] == "WMI"
+    off = ok(as_user("student1", "get_days_off", start_date=f"{d.term[:4]}-12-01", end_date=f"{d.term[:4]}-12-31"))
+    assert off["faculty_id"] == "WMI" and off["days_off"]
+    sessions = ok(as_user("student1", "get_exam_session_dates"))
+    assert sessions["faculty_id"] == "WMI" and sessions["term_id"] == d.term
+    lecturer = as_user("lecturer1", "get_faculties")
+    assert ok(lecturer)["count"] == 0  # no programmes: a lecturer names the faculty (get_days_off faculty_id=)
+
+
+def test_get_grades_of_all_terms_and_gpa(as_user, usos_live):  # noqa: F811
+    d = usos_live.demo
+    everything = ok(as_user("student1", "get_grades"))
+    assert everything["mode"] == "all" and set(everything["term_ids"]) == {d.term, d.previous_term}
+    assert {g["term_id"] for g in everything["grades"]} == {d.term, d.previous_term}
+    gpa = ok(as_user("student1", "get_gpa"))
+    assert gpa["term_ids"] == sorted([d.term, d.previous_term])
+    one = ok(as_user("student1", "get_gpa", term_ids=[d.previous_term]))
+    assert one["term_ids"] == [d.previous_term]
+    nothing = ok(as_user("lecturer1", "get_gpa"))  # no grades of their own: nothing to average
+    assert (nothing["average"], nothing["total_ects"], nothing["grades_counted"]) == (None, 0.0, 0)
+
+
+def test_get_student_groups(as_user, usos_live):  # noqa: F811
+    d = usos_live.demo
+    groups = ok(as_user("student1", "get_student_groups"))["groups"]
+    assert (d.unit_alg_cw, d.group_alg_cw, d.term, "CW", "INF-ALG") in {
+        (g["course_unit_id"], g["group_number"], g["term_id"], g["class_type_id"], g["course_id"]) for g in groups}
+    active = ok(as_user("student1", "get_student_groups", active_only=True))["groups"]
+    assert active and {g["term_id"] for g in active} == {d.term}
+
+
+def test_get_course_info(as_user, usos_live):  # noqa: F811
+    d = usos_live.demo
+    for login in ("student1", "lecturer1"):
+        info = ok(as_user(login, "get_course_info", course_id="INF-ALG"))
+        assert info["course_id"] == "INF-ALG" and info["term_id"] == d.term and info["ects_credits"] == 6.0
+        assert info["name"] == "Algorithms and Data Structures" and info["assessment_criteria"]
+        assert {u["classtype_id"] for u in info["course_units"]} == {"WYK", "CW"}
+        assert all(u["class_type_name"] for u in info["course_units"])
+    assert ok(as_user("student1", "get_course_info", course_id="INF-ALG"))["passing_status"] == "passed"  # the resit
+    by_unit = ok(as_user("student1", "get_course_info", course_id=str(d.unit_alg_cw)))
+    assert by_unit["course_id"] == "INF-ALG"
+
+
+def test_search_lecturer_and_their_courses(as_user, usos_live, demo_app):  # noqa: F811
+    from portal.auth.models import User
+    d = usos_live.demo
+    with demo_app.app_context():
+        lecturer = db.session.get(User, d.lecturer1)
+        last_name = lecturer.last_name
+    found = ok(as_user("student1", "search_lecturer", query=last_name))
+    assert str(d.lecturer1) in {r["id"] for r in found["results"]}
+    courses = ok(as_user("student1", "get_lecturer_courses", lecturer_id=str(d.lecturer1)))
+    assert "INF-ALG" in {c["course_id"] for c in courses["courses"]} and courses["courses_count"] == len(courses["courses"])
+    own = ok(as_user("lecturer1", "get_lecturer_courses"))
+    assert own["lecturer_id"] == "self" and {c["course_id"] for c in own["courses"]} == {
+        c["course_id"] for c in courses["courses"]}

@@ -64,6 +64,10 @@ class DemoIds:
     room: int
     condition_report: int   # the exam report MAT-AM1's admission condition names
     grade_order_key: int    # of a value of grade type PL
+    programme: str          # student1's study programme
+    student_programme: int  # student1 on it
+    position: str           # lecturer1's employment position
+    employment_group: str   # that position's group
 
 
 def load_demo_ids():
@@ -75,6 +79,8 @@ def load_demo_ids():
     from portal.meetings.models import Meeting, MeetingDate, MeetingNote, Participant, Substantiation
     from portal.exams.models import ExamCondition
     from portal.university.models import ClassGroup, CourseEdition, CourseUnit, GradeValue, Room, Term
+    from portal.university.programmes import StudentProgramme
+    from portal.university.staff import EmploymentPosition
 
     def one(query):
         return db.session.scalars(query).first()
@@ -93,6 +99,8 @@ def load_demo_ids():
         if g.has_participant(student1))
     meeting = one(db.select(Meeting).filter_by(lecturer_id=lecturer1.id, open=True, state="active"))
     note = one(db.select(MeetingNote).order_by(MeetingNote.id))
+    studies = one(db.select(StudentProgramme).filter_by(user_id=student1.id).order_by(StudentProgramme.id))
+    employment = one(db.select(EmploymentPosition).filter_by(user_id=lecturer1.id).order_by(EmploymentPosition.id))
     full = next(d for d in db.session.scalars(db.select(MeetingDate).filter_by(meeting_id=meeting.id)
                                               .order_by(MeetingDate.id)) if d.participants)
     return DemoIds(
@@ -110,7 +118,9 @@ def load_demo_ids():
         room=one(db.select(Room.id).order_by(Room.id)),
         condition_report=one(db.select(ExamCondition.examrep_id).filter_by(exam_id=exam["MAT-AM1-E1"].id)),
         grade_order_key=one(db.select(GradeValue.order_key).filter_by(grade_type_id="PL")
-                            .order_by(GradeValue.order_key)))
+                            .order_by(GradeValue.order_key)),
+        programme=studies.programme_id, student_programme=studies.id,
+        position=employment.position_id, employment_group=employment.position.employment_group_id)
 
 
 @pytest.fixture(scope="module")

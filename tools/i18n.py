@@ -26,7 +26,7 @@ CATALOGUES = {
                      "portal/home", "portal/university", "portal/demo", "templates/base.html", "templates/home",
                      "templates/errors", "templates/auth"],
     **{f"portal/{f}/translations": [f"portal/{f}", f"templates/{f}"]
-       for f in ("api", "attendance", "exams", "grades", "meetings")},
+       for f in ("api", "attendance", "exams", "grades", "meetings", "people")},
 }
 
 
@@ -81,6 +81,9 @@ def main(argv):
         if not text:
             missing.append(key)
     template.fuzzy = False
+    if old is not None:
+        # Keep the header's date: catalogues that did not change then stay byte-identical.
+        template.creation_date = old.creation_date
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with open(po_path, "wb") as fh:
         write_po(fh, template, omit_header=False, sort_output=True)

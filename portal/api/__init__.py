@@ -11,7 +11,7 @@ def load_methods():
     for info in pkgutil.iter_modules([str(root)]):
         if info.ispkg and (root / info.name / "api.py").exists():
             importlib.import_module(f"portal.{info.name}.api")
-    for extra in ("apiref", "apisrv", "calendar"):
+    for extra in ("apiref", "apisrv"):
         if (Path(__file__).parent / f"{extra}.py").exists():
             importlib.import_module(f"portal.api.{extra}")
 

@@ -70,6 +70,10 @@ class Resource:
     """The fields of the objects a method returns; nested selectors resolve through these."""
     method: str
     fields: dict
+    # Set for an object that exists only inside another method's answer (a search item, the
+    # sizes of a photo): the method whose answer holds it (`inline`).
+    owner: Optional[str] = None
+    default: Optional[str] = None  # inline objects: the selector used without brackets
 
     def load_options(self, tree):
         """Loader options for the fields a compiled selector asks for, nested ones chained:
@@ -133,6 +137,15 @@ def resource(method_path, fields):
     return res
 
 
+def inline(owner, name, fields, default=None):
+    """Fields of an object nested in `owner`'s answer that no method of its own returns;
+    a field holding it is `ref(getter, <the returned Resource>.method)`. Without brackets it
+    shows `default` (all its primary fields when None)."""
+    res = Resource(f"{owner}#{name}", fields, owner=owner, default=default)
+    RESOURCES[res.method] = res
+    return res
+
+
 def method(path, *, params=(), resource=None, fields=None, **options):
     """Declare a method; `resource` (or a `fields` dict) says what its result is made of."""
     if fields is not None and resource is None:
@@ -179,12 +192,15 @@ def fallback(path, instead):
 
 def dangling_references():
     """["resource.field -> method"] for every field whose referenced method is not served, or
-    serves no objects with fields (a nested selector would have nothing to resolve against)."""
+    serves no objects with fields (a nested selector would have nothing to resolve against);
+    an object inline in another method's answer (a Resource with an owner) needs no method."""
     missing = []
     for res in RESOURCES.values():
         for name, f in res.fields.items():
-            target = METHODS.get(f.ref) if f.ref is not None else None
-            if f.ref is not None and (target is None or target.resource is None or f.ref not in RESOURCES):
+            if f.ref is None:
+                continue
+            target, served = RESOURCES.get(f.ref), METHODS.get(f.ref)
+            if target is None or (target.owner is None and (served is None or served.resource is None)):
                 missing.append(f"{res.method}.{name} -> {f.ref}")
     return sorted(set(missing))
 

@@ -116,7 +116,7 @@ EXAM_GROUP = resource("services/exams/exam_group", {
     "number": attr("number"),
     "exam_start": datetime_attr("start"),
     "exam_end": datetime_attr("end"),
-    "attendees": ref(lambda g, call: svc.group_attendees(g), "services/users/user", forbidden=_trusted_only,
+    "attendees": ref(lambda g, call: svc.group_attendees(g), "services/users/user2", forbidden=_trusted_only,
                      guard=_attendees_guard(lambda g: g)),
 })
 

@@ -112,6 +112,20 @@ def visible_exam(exam_id, user, trusted=False, param="id", method=None):
     return exam
 
 
+def sessions_between(faculty_ids, start, end):
+    """[(session, (first exam's start, last exam's end))] of the visible examination sessions of
+    these faculties whose exams fall in the dates [start, end] (services/calendar/search)."""
+    sessions = db.session.scalars(db.select(ExaminationSession).where(
+        ExaminationSession.status.in_(VISIBLE_STATUSES), ExaminationSession.faculty_id.in_(faculty_ids))
+        .options(selectinload(ExaminationSession.exams).selectinload(Exam.groups)).order_by(ExaminationSession.id))
+    found = []
+    for session in sessions:
+        span = session.span()
+        if span is not None and span[0].date() <= end and span[1].date() >= start:
+            found.append((session, span))
+    return found
+
+
 def edition_student_ids(exam):
     """Students attending the exam's course edition (any of its class groups)."""
     rows = db.session.execute(
