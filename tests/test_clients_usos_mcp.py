@@ -303,6 +303,7 @@ def test_get_faculties_days_off_and_exam_sessions_found_by_themselves(as_user, u
     assert off["faculty_id"] == "WMI" and off["days_off"]
     sessions = ok(as_user("student1", "get_exam_session_dates"))
     assert sessions["faculty_id"] == "WMI" and sessions["term_id"] == d.term
+    assert [s["id"] for s in sessions["exam_sessions"]] == [f"exam_session:{d.session_winter}"]
     lecturer = as_user("lecturer1", "get_faculties")
     assert ok(lecturer)["count"] == 0  # no programmes: a lecturer names the faculty (get_days_off faculty_id=)
 
