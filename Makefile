@@ -8,10 +8,12 @@ FLASK   := $(VENV)/bin/flask --app app
 
 .PHONY: install translations system-deps run serve migrate seed test test-sqlite test-postgresql bench clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	# usos-mcp (the MCP server the client tests run) declares Python >= 3.14 but runs on 3.11
+	$(PY) -m pip install -q --ignore-requires-python usos-mcp==0.4.0
 	touch $@
 
 install: $(VENV)/.installed translations

@@ -22,8 +22,14 @@ def today():
 
 
 def fmt_datetime(value):
-    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
+    """USOS DateTime "YYYY-MM-DD HH:MM:SS" (the year in four digits: strftime drops the zeros of 0001)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, datetime.min.time())
+    return value.replace(microsecond=0).isoformat(sep=" ")
 
 
 def fmt_date(value):
-    return None if value is None else value.strftime("%Y-%m-%d")
+    """USOS Date "YYYY-MM-DD"."""
+    return None if value is None else value.isoformat()[:10]

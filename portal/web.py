@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "oauth.request_token",  # OAuth-signed: the protocol decides who may call
     "oauth.access_token",
     "api.dispatch",         # services/*: each method declares its consumer and token rules
+    "developers.developers",  # how to use the API: where usos-mcp sends people before they have keys
 })
 
 
@@ -172,6 +173,6 @@ def init_app(app):
         db.session.rollback()
         app.logger.exception("Unhandled error on %s", request.path)
         if wants_json() or request.path.startswith("/services/"):
-            return jsonify(message="Internal error."), 500
+            return jsonify(message="Internal error.", error="internal_error"), 500
         return render_template("errors/error.html", code=500, title=_l("Something went wrong"),
                                message=_l("The error has been logged. Please try again.")), 500

@@ -70,8 +70,8 @@ def db_url(tmp_path, _pg_schema):
     return f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
-@pytest.fixture
-def app(db_url):
+def make_test_app(db_url):
+    """The portal on a test database, its tables and reference data in place."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -86,7 +86,11 @@ def app(db_url):
         from portal.university.reference import ensure_reference_data
         ensure_reference_data()
         db.session.commit()
-    yield app
+    return app
+
+
+def release_test_app(app):
+    """Close the app's connections; on PostgreSQL empty the shared schema for the next test."""
     with app.app_context():
         db.session.remove()
         if BACKEND == "postgresql":
@@ -94,6 +98,13 @@ def app(db_url):
             with db.engine.begin() as conn:
                 conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(db_url):
+    app = make_test_app(db_url)
+    yield app
+    release_test_app(app)
 
 
 @pytest.fixture

@@ -33,6 +33,9 @@ def test_method_doc_for_every_method(client):
         assert doc["auth_options"] == {"consumer": m.consumer, "token": m.token,
                                        "administrative_only": m.administrative, "ssl_required": m.ssl,
                                        "scopes": list(m.scopes)}
+        assert doc["scopes"] == list(m.scopes)
+        assert doc["errors"] is None if not m.errors else doc["errors"].startswith("<ul><li><b>")
+        assert doc["deprecated"] is None or set(doc["deprecated"]) == {"deprecated_by", "present_until"}
         assert [a["name"] for a in doc["arguments"]] == [p.name for p in m.params]
         if m.resource is not None:
             assert {f["name"]: f["is_primary"] for f in doc["result_fields"]} == {
@@ -172,3 +175,28 @@ def test_registry_is_consistent():
             except Exception as exc:  # noqa: BLE001 - collected and reported
                 problems.append(f"{path}: default fields {m.default_fields!r}: {exc}")
     assert not problems, "\n".join(problems)
+
+
+def test_errors_and_deprecation_as_usos_documents_them(client):
+    doc = client.get("/services/apiref/method?name=services/exams/exam").get_json()
+    assert doc["errors"] == "<ul><li><b>object_not_found</b> - some of the referenced objects do not exist</li></ul>"
+    assert doc["deprecated"] is None
+    doc = client.get("/services/apiref/method?name=services/grades/terms").get_json()
+    assert doc["deprecated"] == {"deprecated_by": "services/grades/terms2", "present_until": None}
+    assert client.get("/services/apiref/method?name=services/apisrv/now").get_json()["errors"] is None
+
+
+def test_usos_api_models_read_every_apiref_answer(client):
+    """usos-api's own pydantic models (usos_api.models.api_documentation) validate what we return."""
+    from usos_api.models.api_documentation import APIMethodIndexItem, APIMethodInfo, APIModuleInfo, ScopeInfo
+    index = [APIMethodIndexItem(**item) for item in client.get("/services/apiref/method_index").get_json()]
+    assert {i.name for i in index} == set(METHODS)
+    for item in index:
+        info = APIMethodInfo(**client.get("/services/apiref/method", query_string={"name": item.name}).get_json())
+        assert info.name == item.name and info.auth_options.consumer == METHODS[item.name].consumer
+    info = APIMethodInfo(**client.get("/services/apiref/method?name=services/grades/course_edition").get_json())
+    assert info.deprecated.deprecated_by == "services/grades/course_edition2"
+    for name in MODULES:
+        module = APIModuleInfo(**client.get("/services/apiref/module", query_string={"name": name}).get_json())
+        assert module.name == name and module.methods is not None
+    assert {s.key for s in (ScopeInfo(**x) for x in client.get("/services/apiref/scopes").get_json())} == set(SCOPES)

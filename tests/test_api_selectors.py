@@ -154,3 +154,45 @@ def test_field_forbidden(client, api, uni, units_api):
     r = api.call("services/apitest/units", user=uni.lecturer, fields="staff_only")
     assert r.status_code == 200 and r.get_json()[0] == {"staff_only": "staff"}
     assert api.call("services/apitest/units", user=uni.student, fields="staff_only").status_code == 403
+
+
+def test_bare_reference_where_only_primary_are_allowed_selects_the_primary_defaults(client, uni, units_api):
+    method("services/apitest/group", resource=units_api, default_fields="number|note",
+           consumer="ignored", token="ignored")(lambda call: None)
+    try:
+        assert get(client, "units", fields="groups").get_json()[0] == {"groups": [{"number": 1, "note": "group 1"}]}
+        assert get(client, "units", fields="groups_p").get_json()[0] == {"groups_p": [{"number": 1}]}
+    finally:
+        METHODS.pop("services/apitest/group")
+
+
+def test_a_dangling_reference_stops_the_start_naming_the_field(db_url):
+    from portal import create_app
+    from portal.api.registry import wire
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url})  # every feature's declarations loaded
+    method("services/apitest/orphans", result="list", consumer="ignored", token="ignored", fields={
+        "id": id_attr(), "owner": ref(lambda o, call: None, "services/apitest/nobody")})(lambda call: [])
+    try:
+        with pytest.raises(RuntimeError, match=r"services/apitest/orphans\.owner -> services/apitest/nobody"):
+            wire()
+        with pytest.raises(RuntimeError, match="services/apitest/nobody"):
+            create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url})
+        # a resource alone is not enough: the referenced method must be served
+        resource("services/apitest/nobody", {"id": id_attr()})
+        with pytest.raises(RuntimeError, match=r"services/apitest/orphans\.owner -> services/apitest/nobody"):
+            wire()
+    finally:
+        METHODS.pop("services/apitest/orphans")
+        RESOURCES.pop("services/apitest/orphans", None)
+        RESOURCES.pop("services/apitest/nobody", None)
+    wire()
+
+
+def test_a_method_declared_twice_stops_the_start(app):
+    method("services/apitest/twice", result="raw", consumer="ignored", token="ignored")(lambda call: 1)
+    try:
+        with pytest.raises(RuntimeError, match="services/apitest/twice is declared twice"):
+            method("services/apitest/twice", result="raw", consumer="ignored", token="ignored")(lambda call: 2)
+        assert METHODS["services/apitest/twice"].func(None) == 1
+    finally:
+        METHODS.pop("services/apitest/twice")

@@ -93,8 +93,14 @@ def test_exam_secondary_fields(app, api, uni, ex, monkeypatch):
     assert body["admitted_students"] == [str(uni.students[0].id)]
     assert body["unadmitted_students"] == {str(s.id): ["77"] for s in uni.students[1:]}
     assert body["admission_conditions"]["77"]["grade_value"]["symbol"] == "4"
-    body = ok(api.call("services/exams/exam", user=uni.coordinator, id=ex.exam.id, fields="unadmitted_students"))
+    body = ok(api.call("services/exams/exam", user=uni.coordinator, admin=True, id=ex.exam.id,
+                       fields="unadmitted_students"))
     assert len(body["unadmitted_students"]) == len(uni.students) - 1
+    # "Consumer key with administrative access is required", even for the coordinator
+    err(api.call("services/exams/exam", user=uni.coordinator, id=ex.exam.id, fields="unadmitted_students"),
+        403, "field_forbidden", reason="trusted_required")
+    err(api.call("services/exams/exam", user=uni.student, admin=True, id=ex.exam.id, fields="admitted_students"),
+        403, "field_forbidden", reason="examiner_only")
     err(api.call("services/exams/student_exams", user=uni.student, fields="unadmitted_students"), 400, "field_invalid")
 
 
@@ -134,12 +140,14 @@ def test_group_and_attendees_permissions(app, api, uni, ex):
     assert set(body) == {"exam_id", "number", "exam_start", "exam_end", "capacity", "number_of_slots", "slots",
                          "examiners"}
     assert body["slots"][0]["attendees_count"] == 1 and body["slots"][0]["attendees"] is None
-    body = ok(api.call("services/exams/group", user=uni.lecturer, **params,
+    body = ok(api.call("services/exams/group", user=uni.lecturer, admin=True, **params,
                        fields="slots[attendees]|is_examiner|registration_start|register_until|unregister_until"))
     assert body["slots"][0]["attendees"] == [str(uni.students[0].id)] and body["is_examiner"] is True
-    err(api.call("services/exams/group", user=uni.student, **params, fields="slots[attendees]"),
+    err(api.call("services/exams/group", user=uni.lecturer, **params, fields="slots[attendees]"),
+        403, "field_forbidden", reason="trusted_required")  # attendees need an administrative consumer
+    err(api.call("services/exams/group", user=uni.student, admin=True, **params, fields="slots[attendees]"),
         403, "object_forbidden", reason="examiner_only")
-    err(api.call("services/exams/group", user=uni.other_lecturer, **params, fields="slots[attendees]"),
+    err(api.call("services/exams/group", user=uni.other_lecturer, admin=True, **params, fields="slots[attendees]"),
         403, "object_forbidden", reason="coordinator_only")
     err(api.call("services/exams/group", exam_id=ex.exam.id, group_number=9), 400, "object_not_found",
         param_name="group_number")
@@ -151,15 +159,16 @@ def test_exam_group_attendees(app, api, uni, ex):
     params = dict(exam_id=ex.exam.id, group_number=1)
     body = ok(api.call("services/exams/exam_group", **params))
     assert set(body) == {"exam_id", "number", "exam_start", "exam_end"} and body["number"] == 1
-    body = ok(api.call("services/exams/exam_group", user=uni.coordinator, **params, fields="attendees[id|last_name]"))
+    body = ok(api.call("services/exams/exam_group", user=uni.coordinator, admin=True, **params,
+                       fields="attendees[id|last_name]"))
     assert body["attendees"] == [{"id": str(uni.students[1].id), "last_name": uni.students[1].last_name}]
     body = ok(api.call("services/exams/exam_group", admin=True, **params, fields="attendees"))
     assert [a["id"] for a in body["attendees"]] == [str(uni.students[1].id)]
-    err(api.call("services/exams/exam_group", user=uni.students[1], **params, fields="attendees"),
+    err(api.call("services/exams/exam_group", user=uni.students[1], admin=True, **params, fields="attendees"),
         403, "object_forbidden", reason="examiner_only")
-    err(api.call("services/exams/exam_group", **params, fields="attendees"), 403, "object_forbidden",
-        reason="examiner_only")
-    err(api.call("services/exams/exam_group", user=uni.other_lecturer, **params, fields="attendees"),
+    err(api.call("services/exams/exam_group", **params, fields="attendees"), 403, "field_forbidden",
+        reason="trusted_required")
+    err(api.call("services/exams/exam_group", user=uni.other_lecturer, admin=True, **params, fields="attendees"),
         403, "object_forbidden", reason="coordinator_only")
     err(api.call("services/exams/exam_group", exam_id=ex.exam.id, group_number=3), 400, "object_not_found")
 
@@ -167,10 +176,11 @@ def test_exam_group_attendees(app, api, uni, ex):
 def test_slot(app, api, uni, ex):
     register(app, ex, uni.students[0], ex.slot1)
     params = dict(exam_id=ex.exam.id, group_number=1, slot_number=1)
-    body = ok(api.call("services/exams/slot", user=uni.lecturer, **params))
+    body = ok(api.call("services/exams/slot", user=uni.lecturer, admin=True, **params))
     assert body == {"number": 1, "capacity": 2, "attendees_count": 1, "attendees": [str(uni.students[0].id)]}
+    assert ok(api.call("services/exams/slot", user=uni.lecturer, **params))["attendees"] is None
     assert ok(api.call("services/exams/slot", **params))["attendees"] is None
-    err(api.call("services/exams/slot", user=uni.student, **params, fields="number|attendees"),
+    err(api.call("services/exams/slot", user=uni.student, admin=True, **params, fields="number|attendees"),
         403, "object_forbidden", reason="examiner_only")
     for name, bad in (("exam_id", dict(exam_id=999)), ("group_number", dict(group_number=5)),
                       ("slot_number", dict(slot_number=7))):

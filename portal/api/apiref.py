@@ -1,4 +1,6 @@
 """services/apiref/*: the API describing itself, generated from the registry."""
+from html import escape
+
 from flask import request
 
 from .errors import object_not_found
@@ -56,6 +58,39 @@ def _result_fields(m):
     return out
 
 
+# What the common error codes mean, for methods that name a code without describing it.
+ERROR_TEXTS = {
+    "object_not_found": "some of the referenced objects do not exist",
+    "object_forbidden": "access to the object is forbidden",
+    "object_invalid": "the object does not allow this (the reason says why)",
+    "params_invalid": "the parameters have invalid values (the reason says why)",
+    "method_forbidden": "the method may not be used in this context (the reason says why)",
+    "field_forbidden": "a field you asked for may not be seen by you",
+    "meeting_subscription_exception": "signing up or off is not possible (the reason says why, e.g. "
+                                      "seats_limit_exceeded)",
+}
+
+
+def _errors(m):
+    """The thrown errors as USOS documents them: an HTML list, or null when there are none."""
+    if not m.errors:
+        return None
+    items = []
+    for entry in m.errors:
+        code, text = entry if isinstance(entry, tuple) else (entry, ERROR_TEXTS.get(entry))
+        items.append(f"<li><b>{escape(code)}</b>" + (f" - {escape(text)}" if text else "") + "</li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _deprecated(m):
+    """null, or {"deprecated_by": method or null, "present_until": date or null}."""
+    if not m.deprecated:
+        return None
+    if isinstance(m.deprecated, dict):
+        return {"deprecated_by": m.deprecated.get("deprecated_by"), "present_until": m.deprecated.get("present_until")}
+    return {"deprecated_by": m.deprecated if isinstance(m.deprecated, str) else None, "present_until": None}
+
+
 def _auth(m):
     return {"consumer": m.consumer, "token": m.token, "administrative_only": m.administrative,
             "ssl_required": m.ssl, "scopes": list(m.scopes)}
@@ -72,12 +107,13 @@ METHOD_INFO = {
     "brief_description": F(lambda m, call: m.brief),
     "ref_url": F(lambda m, call: _ref_url(m)),
     "auth_options": F(lambda m, call: _auth(m)),
+    "scopes": F(lambda m, call: list(m.scopes)),
     "arguments": F(lambda m, call: _arguments(m)),
     "returns": F(lambda m, call: m.returns or _returns(m)),
-    "errors": F(lambda m, call: list(m.errors)),
+    "errors": F(lambda m, call: _errors(m)),
     "result_fields": F(lambda m, call: _result_fields(m)),
     "beta": F(lambda m, call: m.beta),
-    "deprecated": F(lambda m, call: m.deprecated),
+    "deprecated": F(lambda m, call: _deprecated(m)),
     "admin_access": F(lambda m, call: m.token != "ignored" and m.consumer != "ignored"),
     "is_internal": F(lambda m, call: False),
 }
@@ -106,7 +142,7 @@ def method_index(call):
 
 
 @method("services/apiref/method", fields=METHOD_INFO, params=[P("name", required=True, description="Method name.")],
-        default_fields="|".join(METHOD_INFO), consumer="ignored", token="ignored",
+        default_fields="|".join(METHOD_INFO), consumer="optional", token="ignored",
         brief="Documentation of a method.", errors=("object_not_found",))
 def method_doc(call):
     return find_method(call.params["name"])

@@ -14,7 +14,7 @@ VERSION = "1.0.0"
         brief="The server's current time.",
         returns='The current date and time with microseconds, e.g. "2026-06-04 05:26:17.217315".')
 def now(call):
-    return clock.now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    return clock.now().isoformat(sep=" ", timespec="microseconds")
 
 
 def _langdict(value):

@@ -72,6 +72,13 @@ def field_error(error, field_name, method_name, message, **extra):
     return ApiError(error, message, status=status, field_name=field_name, method_name=method_name, **extra)
 
 
-def oauth_failure(message):
-    """Any OAuth failure: 401, which clients read as "token expired"."""
-    return ApiError(None, message, status=401)
+def oauth_failure(message, reason="invalid_oauth_request"):
+    """Any OAuth failure: 401 (which clients read as "token expired"), `method_forbidden` with
+    what went wrong as the reason (CONVENTIONS.md: 401 for missing or invalid credentials)."""
+    return ApiError("method_forbidden", message, status=401, reason=reason)
+
+
+def oauth_error(error):
+    """The failure Authlib found (an OAuth1Error), its code as the reason: invalid_signature,
+    invalid_nonce, duplicated_oauth_protocol_parameter, ..."""
+    return oauth_failure(f"OAuth error: {error.error}. {error.description or ''}".strip(), error.error)

@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flask import Response
 
+from .. import clock
 from .errors import param_invalid
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -25,10 +26,8 @@ def _plain(value):
     """What json.dumps would make of a value it does not know."""
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, (datetime, date)):
+        return clock.fmt_datetime(value) if isinstance(value, datetime) else clock.fmt_date(value)
     return str(value)
 
 

@@ -3,8 +3,10 @@ import random
 import time
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from authlib.oauth1.errors import InvalidNonceError, InvalidRequestError, OAuth1Error
+from authlib.oauth1.errors import (DuplicatedOAuthProtocolParameterError, InvalidNonceError, InvalidRequestError,
+                                   OAuth1Error)
 from authlib.oauth1.rfc5849.base_server import BaseServer
+from authlib.oauth1.rfc5849.signature import SIGNATURE_TYPE_HEADER
 from authlib.oauth1.rfc5849.wrapper import OAuth1Request
 from flask import current_app, request
 from sqlalchemy.exc import IntegrityError
@@ -12,21 +14,47 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..database import set_write_intent
 from ..extensions import db
-from .errors import oauth_failure
+from .errors import oauth_error, oauth_failure
 from .models import Consumer, Nonce, Token
 
 SIGNATURE_METHODS = ["HMAC-SHA1", "PLAINTEXT"]
 
 
 class SignedRequest(OAuth1Request):
-    """Authlib's request, minus its "https or loopback only" rule: whether a request needs
-    TLS is decided by PORTAL_REQUIRE_SSL: the method's own `ssl` option (the dispatcher) and
-    portal/security/tls.py (OAuth endpoints, PLAINTEXT signatures)."""
+    """Authlib's request, minus two of its rules:
+
+    - "https or loopback only": whether a request needs TLS is decided by PORTAL_REQUIRE_SSL:
+      the method's own `ssl` option (the dispatcher) and portal/security/tls.py (OAuth
+      endpoints, PLAINTEXT signatures);
+    - "all oauth_* parameters from one place": USOS installations accept them split between
+      the Authorization header, the query and the form body as long as none comes twice, and
+      clients rely on it (usos-api signs request_token with oauth_callback in the body and the
+      rest in the header). The signature covers every parameter wherever it came from."""
 
     def __init__(self, method, uri, body=None, headers=None):
         parts = urlsplit(uri)
-        super().__init__(method, urlunsplit(("https",) + tuple(parts[1:])), body, headers)
+        try:
+            super().__init__(method, urlunsplit(("https",) + tuple(parts[1:])), body, headers)
+        except DuplicatedOAuthProtocolParameterError:
+            # Authlib refuses after it has read the three sources: join them ourselves.
+            self.signature_type, self.oauth_params = SIGNATURE_TYPE_HEADER, split_oauth_params(
+                self.query_params, self.body_params, self.auth_params)
+            self.params = [*self.query_params, *self.body_params, *self.auth_params]
+        else:
+            split_oauth_params(self.query_params, self.body_params, self.auth_params)
         self.uri = uri  # the signature base string uses the scheme the client saw
+
+
+def split_oauth_params(*sources):
+    """The oauth_* parameters of all sources together; refused when one appears twice."""
+    merged = {}
+    for source in sources:
+        for name, value in source:
+            if name.startswith("oauth_"):
+                if name in merged:
+                    raise DuplicatedOAuthProtocolParameterError(f'"{name}" is given more than once')
+                merged[name] = value
+    return merged
 
 
 def is_secure():
@@ -52,7 +80,7 @@ def signed_request():
     try:
         return SignedRequest(request.method, url, body, dict(request.headers))
     except OAuth1Error as error:
-        raise oauth_failure(f"OAuth error: {error.error}. {error.description or ''}".strip()) from None
+        raise oauth_error(error) from None
     except ValueError:
         raise oauth_failure("Malformed Authorization header.") from None
 
@@ -134,18 +162,18 @@ def verify(req, token_kind="access", require_token=False):
     try:
         consumer = server.get_client_by_id(req.client_id)
         if consumer is None:
-            raise oauth_failure("Invalid consumer key.")
+            raise oauth_failure("Invalid consumer key.", "invalid_consumer")
         req.client = consumer
         token = None
         if req.token:
             token = db.session.scalar(db.select(Token).filter_by(token=req.token, kind=token_kind))
             if token is None or token.revoked or token.consumer_id != consumer.id:
-                raise oauth_failure("Invalid, expired or revoked token.")
+                raise oauth_failure("Invalid, expired or revoked token.", "invalid_token")
             req.credential = token
         elif require_token:
-            raise oauth_failure("Missing oauth_token.")
+            raise oauth_failure("Missing oauth_token.", "invalid_token")
         check_timestamp_nonce_signature(server, req)
     except OAuth1Error as error:
         db.session.rollback()
-        raise oauth_failure(f"OAuth error: {error.error}. {error.description or ''}".strip()) from None
+        raise oauth_error(error) from None
     return consumer, token

@@ -1,5 +1,6 @@
 """Portal pages: a person's API applications (register, see key and secret), the applications
-they authorized (revoke), and for administrators every application (mark administrative)."""
+they authorized (revoke), for administrators every application (mark administrative); and the
+public page for developers that leads to them."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,6 +14,13 @@ from .forms import ConsumerForm
 from .models import Consumer
 
 bp = Blueprint("apps", __name__, url_prefix="/api")
+developers_bp = Blueprint("developers", __name__)
+
+
+@developers_bp.route("/developers")
+def developers():
+    """For developers (public): the API's address, how to register an application and get a token."""
+    return render_template("api/developers.html")
 
 
 def _page(form=None, status=200):

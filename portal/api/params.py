@@ -35,9 +35,10 @@ def convert(p, raw):
             raise param_invalid(p.name, "out of range")
         return value
     if t == "bool":
-        if raw not in ("true", "false"):
+        # clients written in Python send str(True) ("True"): either case is read, as USOS does
+        if raw.lower() not in ("true", "false"):
             raise param_invalid(p.name, "true or false is required")
-        return raw == "true"
+        return raw.lower() == "true"
     if t == "date":
         try:
             return date.fromisoformat(raw) if len(raw) == 10 else _bad()
@@ -75,7 +76,9 @@ def parse(method, raw_params):
             raise param_invalid(p.name, "the value is not valid UTF-8 text")
         if raw is not None and len(raw) > p.max_length:
             raise param_invalid(p.name, f"longer than {p.max_length} characters")
-        if raw is None or (raw == "" and p.type not in ("str", "list", "ids")):
+        # "" is a value only as a string, or as the empty list where a list may be left out
+        no_value = raw == "" and p.type != "str" and (p.required or p.type not in ("list", "ids"))
+        if raw is None or no_value:
             if p.required:
                 raise param_missing(p.name)
             default = p.default

@@ -12,7 +12,7 @@ from flask import Response, current_app, request
 from .. import clock
 from ..extensions import db
 from . import oauth
-from .errors import ApiError, param_invalid
+from .errors import ApiError, oauth_error, param_invalid
 from .models import Token
 from .registry import SCOPES
 
@@ -31,8 +31,7 @@ class Provider(oauth.Verifier, AuthorizationServer):
 
     def handle_error_response(self, error):
         db.session.rollback()
-        message = f"OAuth error: {error.error}. {error.description or ''}".strip()
-        return Response(json.dumps({"message": message}), status=401, content_type="application/json")
+        return _json(oauth_error(error))
 
     def create_temporary_credential(self, req):
         if random.random() < 0.02:  # forget request tokens nobody finished with
@@ -75,6 +74,10 @@ def requested_scopes():
     return list(dict.fromkeys(scopes))
 
 
+def _json(error):
+    return Response(json.dumps(error.body()), status=error.status, content_type="application/json")
+
+
 def _answer(step):
     """Run one provider step; OAuth failures are 401, other API errors their envelope."""
     server = oauth.new_server(Provider)
@@ -83,7 +86,7 @@ def _answer(step):
         response = step(server, req)
     except ApiError as error:
         db.session.rollback()
-        return Response(json.dumps(error.body()), status=error.status, content_type="application/json")
+        return _json(error)
     except OAuth1Error as error:
         return server.handle_error_response(error)
     if response.status_code == 200:

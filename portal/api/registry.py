@@ -55,6 +55,10 @@ class F:
     bare_id: bool = False
     # `forbidden(call)` -> a reason when this caller may not ask for the field (field_forbidden).
     forbidden: Optional[Callable] = None
+    # `guard(obj, call)` -> the ApiError to answer when this caller may not see the field of this
+    # object (e.g. object_forbidden), None when they may.
+    # Both answer null instead when the field was not asked for but came with a default selector.
+    guard: Optional[Callable] = None
 
     @property
     def secondary(self):
@@ -108,9 +112,11 @@ class Method:
     brief: str = ""
     description: str = ""
     returns: str = ""
+    # The errors the method throws: codes, or (code, description) pairs.
     errors: tuple = ()
     beta: bool = False
-    deprecated: bool = False
+    # None, True, the path of the method to use instead, or {"deprecated_by", "present_until"}.
+    deprecated: Any = None
     has_fields: bool = True
 
     @property
@@ -154,6 +160,8 @@ def method(path, *, params=(), resource=None, fields=None, **options):
                         description="Selector of result fields you are interested in."))
 
     def decorate(func):
+        if path in METHODS:  # two features answering one method: which one wins must not be luck
+            raise RuntimeError(f"{path} is declared twice: in {METHODS[path].func.__module__} and {func.__module__}")
         METHODS[path] = Method(path=path, func=func, params=params, resource=resource,
                                has_fields=has_fields, **options)
         return func
@@ -183,11 +191,16 @@ def fallback(path, instead):
 
 
 def dangling_references():
-    """["resource.field -> method"] for every field whose referenced method has no fields."""
+    """["resource.field -> method"] for every field whose referenced method is not served, or
+    serves no objects with fields (a nested selector would have nothing to resolve against);
+    an object inline in another method's answer (a Resource with an owner) needs no method."""
     missing = []
     for res in RESOURCES.values():
         for name, f in res.fields.items():
-            if f.ref is not None and f.ref not in RESOURCES:
+            if f.ref is None:
+                continue
+            target, served = RESOURCES.get(f.ref), METHODS.get(f.ref)
+            if target is None or (target.owner is None and (served is None or served.resource is None)):
                 missing.append(f"{res.method}.{name} -> {f.ref}")
     return sorted(set(missing))
 

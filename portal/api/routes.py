@@ -9,6 +9,7 @@ def init_app(app):
     app.config.setdefault("OAUTH_REQUEST_TOKEN_TTL", 3600)
     app.register_blueprint(oauth_views.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(pages.developers_bp)
     app.cli.add_command(cli.consumer_cli)
     app.cli.add_command(cli.token_cli)
     register_nav(app, "apps.index", _l("API applications"), allowed=lambda user: True,

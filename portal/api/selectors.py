@@ -36,11 +36,20 @@ def parse(text):
     return result
 
 
-def default_selector(method_path):
+def default_selector(method_path, only_primary=False):
+    """What a reference without brackets selects: the referenced method's default fields (its
+    primary ones, where only primary fields are allowed)."""
     method = METHODS.get(method_path)
-    if method is not None and method.default_fields:
-        return method.default_fields
     res = RESOURCES.get(method_path)
+    if method is not None and method.default_fields:
+        if not only_primary or res is None:
+            return method.default_fields
+        kept = []
+        for name, sub in parse(method.default_fields).items():
+            f = res.fields.get(name)
+            if f is None or f.primary:
+                kept.append(name if sub is None else f"{name}[{sub}]")
+        return "|".join(kept)
     if res is None:
         return "id"
     primary = [name for name, f in res.fields.items() if f.primary]
@@ -49,16 +58,30 @@ def default_selector(method_path):
     return "id" if "id" in res.fields else (primary[0] if primary else "")
 
 
-def compile_selector(method_path, text, only_primary=False, resource=None, depth=0, call=None):
-    """Check a selector against a method's fields and turn it into a tree:
-    {name: subtree or None}. Unknown names, brackets on plain fields and secondary fields
-    where only primary ones are allowed are refused with the error of CONVENTIONS.md."""
+class Selection(dict):
+    """One level of a compiled selector: {name: deeper Selection, or None for a plain field}.
+
+    `asked` is False when the level comes from a default selector rather than from the caller's
+    `fields`; `hidden` are the fields such a default selected that the caller may not see: they
+    answer null, where asking for them by name is refused. So the answer to a forbidden field
+    never depends on how it was asked for (`x`, `x[id]`, `a[x]`), only on whether it was."""
+
+    def __init__(self, asked=True):
+        super().__init__()
+        self.asked = asked
+        self.hidden = set()
+
+
+def compile_selector(method_path, text, only_primary=False, resource=None, depth=0, call=None, asked=True):
+    """Check a selector against a method's fields and turn it into a tree of Selections.
+    Unknown names, brackets on plain fields and secondary fields where only primary ones are
+    allowed are refused with the error of CONVENTIONS.md."""
     if depth > MAX_DEPTH:
         raise param_invalid("fields", "the selector is nested too deeply")
     res = resource or RESOURCES.get(method_path)
     if res is None:
         raise ApiError("method_not_found", f"Method {method_path} has no fields.", status=500)
-    tree = {}
+    tree = Selection(asked)
     method_path = res.owner or method_path  # errors name a method, also for inline objects
     for name, sub in parse(text).items():
         f = res.fields.get(name)
@@ -69,9 +92,13 @@ def compile_selector(method_path, text, only_primary=False, resource=None, depth
             raise field_error("field_invalid", name, method_path,
                               f"Field {name} of {method_path} is secondary and is not allowed here.")
         reason = f.forbidden(call) if f.forbidden is not None and call is not None else None
-        if reason:
+        if reason and asked:
             raise field_error("field_forbidden", name, method_path,
                               f"You may not ask for the field {name} of {method_path}.", reason=reason)
+        if reason:
+            tree.hidden.add(name)
+            tree[name] = None
+            continue
         if f.ref is None:
             if sub is not None:
                 raise field_error("field_invalid", name, method_path,
@@ -80,9 +107,9 @@ def compile_selector(method_path, text, only_primary=False, resource=None, depth
         elif sub is None and f.bare_id:
             tree[name] = None
         else:
-            sub_text = sub if sub is not None else default_selector(f.ref)
+            sub_text = sub if sub is not None else default_selector(f.ref, f.only_primary)
             tree[name] = compile_selector(f.ref, sub_text, only_primary=f.only_primary, depth=depth + 1,
-                                          call=call)
+                                          call=call, asked=asked and sub is not None)
     return tree
 
 
@@ -100,9 +127,16 @@ def project(method_path, obj, tree, call):
     if obj is None:
         return None
     res = RESOURCES[method_path]
+    hidden, asked = getattr(tree, "hidden", ()), getattr(tree, "asked", True)
     out = {}
     for name, sub in tree.items():
         f = res.fields[name]
+        refusal = f.guard(obj, call) if f.guard is not None and name not in hidden else None
+        if refusal is not None and asked:
+            raise refusal
+        if refusal is not None or name in hidden:
+            out[name] = None
+            continue
         value = f.get(obj, call)
         if f.ref is not None:
             if sub is not None:

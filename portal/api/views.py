@@ -124,7 +124,8 @@ def run(method, fmt, callback):
     if method.has_fields:
         selector = values.get("fields") or method.default_fields or ""
         call.fields = selectors.compile_selector(method.path, selector, only_primary=method.only_primary,
-                                                 resource=method.resource, call=call)
+                                                 resource=method.resource, call=call,
+                                                 asked=bool(raw.get("fields")))
     set_write_intent(method.writes)
     if method.writes:
         db.session.commit()  # start the method's own (write) transaction
@@ -151,7 +152,8 @@ def dispatch(path):
         return formats.render(error.body(), error.status)
     method = METHODS.get("services/" + path.strip("/"))
     if method is None:
-        return formats.render({"message": f"Method services/{path} does not exist."}, 404, fmt, callback)
+        return formats.render({"message": f"Method services/{path} does not exist.", "error": "method_not_found"},
+                              404, fmt, callback)
     try:
         return run(method, fmt, callback)
     except (ApiError, ServiceError) as error:

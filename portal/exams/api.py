@@ -1,9 +1,8 @@
 """services/exams: the objects (resources) and the read methods; batch methods in api_admin.py."""
-import re
-
-from flask import request
+from flask import current_app
 
 from ..api.errors import field_error, object_forbidden
+from ..api.oauth import is_secure
 from ..api.registry import F, P, attr, datetime_attr, id_attr, method, module, ref, resource
 from ..extensions import db
 from ..langdict import pick  # noqa: F401
@@ -19,46 +18,36 @@ def trusted(call):
     return call.consumer is not None and call.consumer.administrative
 
 
-def _explicit(name):
-    """Did the caller name this field in `fields` (rather than get it from a default)?"""
-    return re.search(rf"(^|[|\[]){name}($|[|\]])", request.values.get("fields") or "") is not None
-
-
-def attendee_access(group, call):
-    """None when allowed, else the object_forbidden reason."""
-    user = call.user
-    if trusted(call) or (user is not None and (user.is_admin or group.exam.is_coordinator(user)
-                                               or group.is_examiner(user))):
-        return None
-    if user is not None and group.exam.is_examiner(user):
-        return "coordinator_only"
-    return "examiner_only"
-
-
-def _forbidden(reason):
-    texts = {"coordinator_only": "Only the coordinator has access to all exam attendees.",
-             "examiner_only": "Only an examiner or the coordinator has access to attendees."}
-    return object_forbidden(reason, texts[reason])
-
-
-def _attendees_or_refuse(group, call, value):
-    reason = attendee_access(group, call)
-    if reason is None:
-        return value()
-    if _explicit("attendees"):
-        raise _forbidden(reason)
+def _trusted_only(call):
+    """Attendee lists need an administrative consumer key, over SSL where SSL is required."""
+    if not trusted(call):
+        return "trusted_required"
+    if current_app.config["PORTAL_REQUIRE_SSL"] and not is_secure():
+        return "secure_required"
     return None
 
 
+ATTENDEES_FORBIDDEN = {"coordinator_only": "Only the coordinator has access to all exam attendees.",
+                       "examiner_only": "Only an examiner or the coordinator has access to attendees."}
+
+
+def _attendees_guard(group_of):
+    """object_forbidden unless the person is an examiner of the group or a coordinator; an
+    administrative consumer acting for nobody in particular is the institution itself."""
+    def guard(obj, call):
+        reason = group_of(obj).attendees_refusal(call.user) if call.user is not None else None
+        return None if reason is None else object_forbidden(reason, ATTENDEES_FORBIDDEN[reason])
+    return guard
+
+
 def _secret_list(name, compute):
-    def get(exam, call):
-        user = call.user
-        if not (trusted(call) or (user is not None and exam.can_see_attendees(user))):
-            raise field_error("field_forbidden", name, "services/exams/exam",
-                              f"Field {name} requires an administrative consumer key.",
-                              reason="trusted_required")
-        return compute(exam)
-    return F(get, primary=False)
+    """A list of students, for administrative consumers and the exam's staff."""
+    def guard(exam, call):
+        if call.user is not None and not exam.can_see_attendees(call.user):
+            return field_error("field_forbidden", name, "services/exams/exam",
+                               f"Field {name} is for the exam's examiners and coordinators.", reason="examiner_only")
+        return None
+    return F(lambda exam, call: compute(exam), primary=False, forbidden=_trusted_only, guard=guard)
 
 
 def _examiners(group, call):
@@ -100,8 +89,8 @@ SLOT = resource("services/exams/slot", {
     "number": attr("number"),
     "capacity": attr("capacity"),
     "attendees_count": F(lambda s, call: len(s.registrations)),
-    "attendees": F(lambda s, call: _attendees_or_refuse(
-        s.group, call, lambda: [str(r.user_id) for r in s.registrations])),
+    "attendees": F(lambda s, call: [str(r.user_id) for r in s.registrations], forbidden=_trusted_only,
+                   guard=_attendees_guard(lambda s: s.group)),
     "start": datetime_attr("start"),
     "end": datetime_attr("end"),
 })
@@ -127,8 +116,8 @@ EXAM_GROUP = resource("services/exams/exam_group", {
     "number": attr("number"),
     "exam_start": datetime_attr("start"),
     "exam_end": datetime_attr("end"),
-    "attendees": ref(lambda g, call: _attendees_or_refuse(g, call, lambda: svc.group_attendees(g)),
-                     "services/users/user"),
+    "attendees": ref(lambda g, call: svc.group_attendees(g), "services/users/user2", forbidden=_trusted_only,
+                     guard=_attendees_guard(lambda g: g)),
 })
 
 EXAM = resource("services/exams/exam", {
@@ -206,7 +195,9 @@ def _group(call):
 
 
 GROUP_PARAMS = [P("exam_id", required=True, type="id"), P("group_number", required=True, type="id")]
-GROUP_ERRORS = ("object_forbidden", "object_not_found")
+GROUP_ERRORS = (("object_forbidden", "access to the list of attendees is forbidden; reasons: coordinator_only "
+                                     "(only the coordinator sees all attendees), examiner_only (only an examiner "
+                                     "or the coordinator sees attendees)"), "object_not_found")
 
 
 @method("services/exams/group", resource=GROUP, params=GROUP_PARAMS, errors=GROUP_ERRORS,
@@ -224,7 +215,7 @@ def exam_group_method(call):
 
 
 @method("services/exams/slot", resource=SLOT, default_fields="number|capacity|attendees_count|attendees",
-        params=GROUP_PARAMS + [P("slot_number", required=True, type="id")], errors=("object_not_found",),
+        params=GROUP_PARAMS + [P("slot_number", required=True, type="id")], errors=GROUP_ERRORS,
         brief="Get information on a given slot.", **PUBLIC)
 def slot_method(call):
     return svc.get_slot(_group(call), call.params["slot_number"], "slot_number", call.method.path)

@@ -67,6 +67,9 @@ def user_sessions(call):
 
 
 def _add_month(d):
+    """The same day a month later (the month's last day when shorter); past year 9999, the last date."""
+    if d.year == date.max.year and d.month == 12:
+        return date.max
     year, month = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 

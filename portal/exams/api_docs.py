@@ -24,10 +24,12 @@ FIELDS = {
         "examrep_session": "The exam report session grading this exam (only primary fields are allowed).",
         "students_count": "Number of students of the course edition.",
         "admission_conditions": "Dictionary mapping exam report IDs to admission conditions.",
-        "admitted_students": "IDs of users admitted to registration (administrative consumers, examiners, "
-                             "coordinators).",
-        "unadmitted_students": "Dictionary mapping IDs of users to the exam report IDs whose conditions they fail "
-                               "(administrative consumers, examiners, coordinators).",
+        "admitted_students": "IDs of users admitted to registration. Consumer key with administrative access "
+                             "is required (and SSL where required); acting for a person, only for the exam's "
+                             "examiners and coordinators.",
+        "unadmitted_students": "Dictionary mapping IDs of users to the exam report IDs whose conditions they fail. "
+                               "Consumer key with administrative access is required (and SSL where required); "
+                               "acting for a person, only for the exam's examiners and coordinators.",
     },
     "services/exams/group": {
         "exam_id": "ID of an Exam.",
@@ -49,14 +51,19 @@ FIELDS = {
         "number": "Number of this group within the Exam.",
         "exam_start": "A DateTime string: when the examination starts.",
         "exam_end": "A DateTime string: when the examination ends.",
-        "attendees": "List of the group's attendees (examiners of the group and coordinators only).",
+        "attendees": "List of the group's attendees. Consumer key with administrative access is required "
+                     "(field_forbidden otherwise); acting for a person, only the group's examiners and the "
+                     "coordinators (object_forbidden otherwise). Null when a default selector includes it "
+                     "for someone who may not see it.",
     },
     "services/exams/slot": {
         "number": "Number of the slot.",
         "capacity": "Maximal number of attendees of this slot.",
         "attendees_count": "Number of attendees.",
-        "attendees": "List of user IDs (examiners and course coordinators only; null otherwise unless asked "
-                     "for explicitly, which is then object_forbidden).",
+        "attendees": "List of user IDs. Consumer key with administrative access is required "
+                     "(field_forbidden otherwise); acting for a person, only the group's examiners and the "
+                     "coordinators (object_forbidden otherwise). Null when a default selector includes it "
+                     "for someone who may not see it.",
         "start": "Time of start.",
         "end": "Time of end.",
     },

@@ -79,7 +79,7 @@ def batch_register(exam, values, param="values"):
     result = {}
     for group_number, slot_number, slot, user_ids in parse_values(exam, values, param):
         out = result.setdefault(str(group_number), {}).setdefault(str(slot_number), {})
-        for user_id in user_ids:
+        for user_id in dict.fromkeys(user_ids):  # listed twice: the outcome of doing it once
             out[user_id] = register_one(exam, slot, _user(user_id))
     return result
 
@@ -88,7 +88,8 @@ def batch_unregister(exam, values, param="values"):
     result = {}
     for _group, _slot, slot, user_ids in parse_values(exam, values, param):
         for user_id in user_ids:
-            result[user_id] = unregister_one(exam, slot, _user(user_id))
+            if user_id not in result:  # listed twice: the outcome of doing it once
+                result[user_id] = unregister_one(exam, slot, _user(user_id))
     return result
 
 

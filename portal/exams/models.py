@@ -32,6 +32,11 @@ class ExaminationSession(db.Model):
         """Unregistering and switching: "active_reg_only" lets students only register."""
         return self.status == "active"
 
+    def span(self):
+        """(first exam's start, last exam's end) over its exam groups, or None without any."""
+        groups = [g for e in self.exams for g in e.groups]
+        return (min(g.start for g in groups), max(g.end for g in groups)) if groups else None
+
 
 class Exam(db.Model):
     __tablename__ = "exams"
@@ -192,6 +197,13 @@ class ExamGroup(db.Model):
     def is_examiner(self, user):
         user_id = user.id if user is not None else None  # once: `user` may be a proxy
         return user_id is not None and any(u.id == user_id for u in self.examiners)
+
+    def attendees_refusal(self, user):
+        """None when `user` may see who is registered in this group, else why not:
+        "coordinator_only" (an examiner of another group) or "examiner_only"."""
+        if user.is_admin or self.exam.is_coordinator(user) or self.is_examiner(user):
+            return None
+        return "coordinator_only" if self.exam.is_examiner(user) else "examiner_only"
 
 
 class ExamSlot(db.Model):

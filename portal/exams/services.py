@@ -119,9 +119,26 @@ def check_session_visible(session, user, trusted=False, param="id", method=None)
 
 
 def visible_exam(exam_id, user, trusted=False, param="id", method=None):
+    """The exam, or the very same object_not_found as for an exam that does not exist when its
+    session is hidden from `user` (the answer must not tell that it exists)."""
     exam = get_exam(exam_id, param, method)
-    check_session_visible(exam.session, user, trusted, param, method)
+    if not can_view_session(exam.session, user, trusted):
+        raise not_found("Exam", param, method)
     return exam
+
+
+def sessions_between(faculty_ids, start, end):
+    """[(session, (first exam's start, last exam's end))] of the visible examination sessions of
+    these faculties whose exams fall in the dates [start, end] (services/calendar/search)."""
+    sessions = db.session.scalars(db.select(ExaminationSession).where(
+        ExaminationSession.status.in_(VISIBLE_STATUSES), ExaminationSession.faculty_id.in_(faculty_ids))
+        .options(selectinload(ExaminationSession.exams).selectinload(Exam.groups)).order_by(ExaminationSession.id))
+    found = []
+    for session in sessions:
+        span = session.span()
+        if span is not None and span[0].date() <= end and span[1].date() >= start:
+            found.append((session, span))
+    return found
 
 
 def edition_student_ids(exam):

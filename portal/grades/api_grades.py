@@ -128,7 +128,8 @@ def course_edition2(call):
 
 
 @declare(M + "course_edition", resource=GRADE, result="raw", default_fields=DEFAULT, only_primary=True,
-         params=EDITION_PARAMS, deprecated=True, **AUTH, brief="Get grade of user on given course_edition")
+         params=EDITION_PARAMS, deprecated=M + "course_edition2", **AUTH,
+         brief="Get grade of user on given course_edition")
 def course_edition(call):
     edition = get_edition(call.params["course_id"], call.params["term_id"], call.method.path)
     return edition_grades(call, edition, call.user.id, deprecated=True)
@@ -153,7 +154,8 @@ def terms2(call):
 
 
 @declare(M + "terms", resource=GRADE, result="raw", default_fields=DEFAULT, only_primary=True,
-         params=TERMS_PARAMS, deprecated=True, **AUTH, brief="Get grades of a user on given terms")
+         params=TERMS_PARAMS, deprecated=M + "terms2", **AUTH,
+         brief="Get grades of a user on given terms")
 def terms(call):
     return terms_result(call, deprecated=True)
 

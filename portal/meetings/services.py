@@ -241,7 +241,7 @@ def sign_up_check(user, date, now=None):
 def sign_up(user, date_id, substantiation_id, message=None):
     """The person signs up: a seat (accepted with auto-accept, else waiting for the lecturer),
     or a reserve place, or seats_limit_exceeded."""
-    date = get_date(date_id)
+    date = get_date(date_id, method_name="services/meetings/sign_up")
     # Refuse a full date before queueing for the write lock and the date's row lock (a rush
     # is mostly refusals); the decisive check is repeated under the lock.
     problem = sign_up_check(user, date).problem
@@ -270,7 +270,7 @@ def sign_off(user, date_id, lang=None):
     """The person leaves a date before it starts; the first reserve takes the freed seat (and is
     told, in `lang` when the caller gives one)."""
     begin_write()
-    date = _locked_date(get_date(date_id).id)
+    date = _locked_date(get_date(date_id, method_name="services/meetings/sign_off").id)
     entry = db.session.scalar(select(Participant).where(Participant.meeting_date_id == date.id,
                                                         Participant.user_id == user.id))
     if entry is None or entry.status == "rejected":

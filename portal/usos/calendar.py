@@ -1,9 +1,11 @@
-"""services/calendar: the academic calendar's days off (holidays and breaks) of a faculty."""
-from datetime import timedelta
+"""services/calendar: the academic calendar of a faculty: its days off (holidays and breaks) and
+its examination sessions (from the first exam to the last)."""
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from ..api.errors import param_invalid
 from ..api.reference import load
-from ..api.registry import F, P, attr, date_attr, id_attr, method, module, ref
+from ..api.registry import P, attr, date_attr, id_attr, method, module, ref
 from ..meetings.calendar import entries_off
 from ..university.models import Faculty
 
@@ -11,14 +13,36 @@ module("services/calendar", "Academic calendar", "Days off of the academic calen
 M = "services/calendar/"
 MOST_DAYS = 31
 
+@dataclass
+class Event:
+    """A day off or an examination session, as a calendar event."""
+    id: str
+    name: dict
+    start_date: date
+    end_date: date
+    type: str
+    is_day_off: bool
+    faculty: object
+
+
+def events(faculty, start, end):
+    """The faculty's events overlapping [start, end] (its own, its parents', the university's), by start."""
+    from ..exams.services import sessions_between
+    found = [Event(str(e.id), e.name, e.start_date, e.end_date, "holidays", True, e.faculty)
+             for e in entries_off(faculty, start, end)]
+    found += [Event(f"exam_session:{s.id}", s.name, first.date(), last.date(), "exam_session", False, s.faculty)
+              for s, (first, last) in sessions_between([f.id for f in faculty.with_parents()], start, end)]
+    return sorted(found, key=lambda e: (e.start_date, e.type, e.id))
+
+
 EVENT = {
     "id": id_attr(description="ID of the calendar event."),
     "name": attr("name", description="A LangDict with its name, e.g. Christmas break."),
     "start_date": date_attr("start_date", description="Its first day."),
     "end_date": date_attr("end_date", description="Its last day."),
-    "type": F(lambda d, call: "holidays", description="What it is: holidays (the only kind Indeks keeps: a "
-                                                     "holiday or break)."),
-    "is_day_off": F(lambda d, call: True, description="Whether there are no classes: true for every day off."),
+    "type": attr("type", description="What it is: holidays (a holiday or break) or exam_session (an "
+                                     "examination session, from its first exam to its last)."),
+    "is_day_off": attr("is_day_off", description="Whether there are no classes: true for holidays."),
     "faculty": ref(lambda d, call: d.faculty, "services/fac/faculty", primary=False,
                    description="The faculty it is of, or null when it is the whole university's."),
 }
@@ -37,4 +61,4 @@ def search(call):
     if end < start or end - start > timedelta(days=MOST_DAYS):
         raise param_invalid("end_date", f"from start_date to at most {MOST_DAYS} days after it")
     faculty = load(Faculty, call.params["faculty_id"], "faculty_id", call.method.path, "Faculty", integer=False)
-    return entries_off(faculty, start, end)
+    return events(faculty, start, end)
