@@ -1,6 +1,5 @@
 """Exam seats given or taken by staff, micro-round draws and grades tell the students: once, in
 their language, with an iCalendar part for seats; a grade's quick corrections make one message."""
-import io
 import json
 from datetime import timedelta
 

@@ -4,11 +4,13 @@ State changes live in `registration.py` (seats), `rounds.py` (micro-round draws)
 `manage.py` (staff editing); this module holds the read side they share, and queries.py the
 loaders of pages and lists.
 """
+from sqlalchemy.orm import selectinload
+
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
-from . import reports
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, group_participants
+from . import reports
 from .models import VISIBLE_STATUSES, Exam, ExamGroup, ExamRegistration, ExaminationSession, ExamSlot, exam_group_examiners
 
 

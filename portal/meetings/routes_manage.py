@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
-from ..auth.forms import EmptyForm
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import pick
