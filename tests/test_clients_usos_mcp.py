@@ -142,10 +142,10 @@ def test_the_stdio_server_as_a_host_runs_it(usos_live, tmp_path):  # noqa: F811
 
 
 def _student_exam_courses(app, student_id):
-    from portal.exams import services
+    from portal.exams import queries
     from portal.auth.models import User
     with app.app_context():
-        exams = services.student_exams(db.session.get(User, student_id))
+        exams = queries.student_exams(db.session.get(User, student_id))
         return {str(e.id): e.course_id for e in exams}
 
 
