@@ -363,6 +363,15 @@ def test_user_exam_reports(usos_live):  # noqa: F811
     edition = usos_live.run("lecturer1", lambda c: c.exam_report_service.get_course_edition_exam_report(
         "INF-ALG", d.term))
     assert str(edition["course_exam"].id) == str(d.report_alg)
+    every = usos_live.run("lecturer1", lambda c: c.exam_report_service.get_course_edition_exam_reports(
+        "INF-ALG", d.term))
+    assert [str(r.id) for r in every["course_exams"]] == [str(d.report_alg)]
+    assert every["course_units_exams"] and all(reports for reports in every["course_units_exams"].values())
+    by_unit = usos_live.run("student1", lambda c: c.exam_report_service.get_legacy_user_exam_reports(
+        term_ids=d.term, fields="id|description|sessions"))
+    assert [str(r.id) for r in by_unit[d.term]["INF-ALG"]["course"]] == [str(d.report_alg)]
+    assert {str(r.id) for r in parsed[d.term]["INF-ALG"]} == {
+        str(r.id) for reports in by_unit[d.term]["INF-ALG"].values() for r in reports}
 
 
 def test_helpers_weigh_grades_by_ects(usos_live):  # noqa: F811

@@ -214,3 +214,30 @@ def test_examrep_course_edition(api, uni):
     assert other == {"course_exam": None, "course_units_exams": {}}
     r = api.call("services/examrep/course_edition", course_id="C-1", term_id="NOPE")
     assert r.status_code == 400 and r.get_json()["method_name"] == "services/examrep/course_edition"
+
+
+def test_examrep_course_edition2_lists_every_report(api, uni):
+    from usos_api.models import parse_legacy_course_edition_exam_report
+    second = uni.g.report(uni.edition, counts=False)  # a second general report: course_edition shows only the first
+    body = ok(api.call("services/examrep/course_edition2", course_id="C-1", term_id=uni.term.id,
+                       fields="course_exams[id]|course_units_exams[id]"))
+    assert body == {"course_exams": [{"id": str(uni.general.id)}, {"id": str(second.id)}],
+                    "course_units_exams": {str(uni.classes_unit.id): [{"id": str(uni.unitrep.id)}]}}
+    parse_legacy_course_edition_exam_report(ok(api.call("services/examrep/course_edition2", user=uni.coordinator,
+                                                        course_id="C-1", term_id=uni.term.id)))
+    assert ok(api.call("services/examrep/course_edition2", course_id="C-OLD", term_id="2020Z")) == {
+        "course_exams": [], "course_units_exams": {}}
+    r = api.call("services/examrep/course_edition2", course_id="C-1", term_id="NOPE")
+    assert r.status_code == 400 and r.get_json()["method_name"] == "services/examrep/course_edition2"
+
+
+def test_examrep_user_groups_reports_by_unit(api, uni):
+    from usos_api.models import parse_legacy_user_exam_reports
+    body = ok(api.call("services/examrep/user", user=uni.student, term_ids=f"{uni.term.id}|NOPE", fields="id"))
+    assert body == {uni.term.id: {"C-1": {"course": [{"id": str(uni.general.id)}],
+                                          str(uni.classes_unit.id): [{"id": str(uni.unitrep.id)}]}},
+                    "NOPE": {}}
+    parse_legacy_user_exam_reports(ok(api.call("services/examrep/user", user=uni.student, term_ids=uni.term.id)))
+    assert ok(api.call("services/examrep/user", user=uni.lecturer, term_ids=uni.term.id)) == {uni.term.id: {}}
+    r = api.call("services/examrep/user", user=uni.student)
+    assert r.status_code == 400 and r.get_json()["error"] == "param_missing"
