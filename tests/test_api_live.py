@@ -98,3 +98,64 @@ def test_requests_oauthlib_against_live_server(live_server, api, make):
     assert session.post(base + "oauth/revoke_token").json() == {}
     assert session.get(base + "users/user").status_code == 401
     assert "Traceback" not in srv.errors()
+
+
+def test_one_verifier_exchanged_twice_at_once_gives_one_access_token(live_server, api, make, app, db_url):
+    """Two exchanges of the same request token and verifier, released together: exactly one
+    access token, the other a clean 401, and no second token in the database."""
+    import threading
+
+    from portal.api.models import Token
+    from portal.extensions import db
+
+    from .test_rush_refusals import held
+
+    make.university()
+    srv = live_server(workers=2)
+    key, secret = api.consumer
+    base = srv.url + "/services/"
+    session = OAuth1Session(key, client_secret=secret, callback_uri="oob")
+    temp = session.fetch_request_token(base + "oauth/request_token?scopes=studies")
+    pin = browser_approves(session.authorization_url(base + "oauth/authorize"))
+    with app.app_context():
+        row_id = db.session.scalar(db.select(Token.id).filter_by(token=temp["oauth_token"]))
+        db.session.rollback()
+    answers = []
+
+    def exchange():
+        client = OAuth1Session(key, client_secret=secret, resource_owner_key=temp["oauth_token"],
+                               resource_owner_secret=temp["oauth_token_secret"], verifier=pin)
+        answers.append(client.post(base + "oauth/access_token").status_code)
+
+    with held(app, db_url, "oauth_tokens", row_id):
+        threads = [threading.Thread(target=exchange) for _ in range(2)]
+        for t in threads:
+            t.start()
+        wait_until_waiting(app, db_url, 2)
+    for t in threads:
+        t.join(30)
+    assert sorted(answers) == [200, 401], (answers, srv.errors())
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Token.id)).filter_by(kind="access")) == 1
+    assert "Traceback" not in srv.errors()
+
+
+def wait_until_waiting(app, db_url, n):
+    """Until n other connections wait for a lock (PostgreSQL), or a moment for SQLite, whose
+    writers wait in the busy handler, out of sight."""
+    import time
+
+    from .conftest import BACKEND
+    if BACKEND == "sqlite":
+        time.sleep(1.0)  # not an outcome: the lock is held either way; this only lets both arrive
+        return
+    import psycopg
+    url = db_url.replace("postgresql+psycopg://", "postgresql://")
+    deadline = time.time() + 20
+    with psycopg.connect(url) as conn:
+        while time.time() < deadline:
+            waiting = conn.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()[0]
+            if waiting >= n:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the exchanges never reached the lock")

@@ -5,7 +5,7 @@ import random
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from authlib.oauth1.errors import OAuth1Error
+from authlib.oauth1.errors import InvalidTokenError, OAuth1Error
 from authlib.oauth1.rfc5849.authorization_server import AuthorizationServer
 from flask import Response, current_app, request
 
@@ -57,8 +57,16 @@ class Provider(oauth.Verifier, AuthorizationServer):
 
     def create_token_credential(self, req):
         temporary = req.credential
-        token = Token(kind="access", consumer=req.client, user_id=temporary.user_id,
-                      scopes=temporary.scopes)
+        user_id, scopes = temporary.user_id, temporary.scopes
+        db.session.expunge(temporary)
+        # The request token is used up here, in the transaction that creates the access token:
+        # of two exchanges of one verifier at once, the second deletes nothing (on PostgreSQL it
+        # waits for the first's row lock) and is refused. Checks before this point may commit.
+        used = db.session.execute(db.delete(Token).where(Token.id == temporary.id, Token.kind == "request")
+                                  .execution_options(synchronize_session=False)).rowcount
+        if used != 1:
+            raise InvalidTokenError()
+        token = Token(kind="access", consumer=req.client, user_id=user_id, scopes=scopes)
         db.session.add(token)
         db.session.flush()
         return token
