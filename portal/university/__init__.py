@@ -2,4 +2,5 @@
 
 
 def init_app(app):
-    pass
+    from .cli import university_cli
+    app.cli.add_command(university_cli)

@@ -1,0 +1,47 @@
+"""`flask university import|export|sync`: bring a university's structure and people in and out."""
+import click
+from flask.cli import AppGroup
+
+university_cli = AppGroup("university", help="Import, export and sync the university's structure and people.")
+
+
+def _print_report(report, details):
+    for line in report.summary_lines():
+        click.echo(line)
+    if details:
+        for line in report.detail_lines():
+            click.echo(line)
+
+
+def _refuse(err):
+    for problem in err.problems:
+        click.echo(str(problem), err=True)
+    raise click.ClickException(f"Nothing was imported: {len(err.problems)} problem(s) to fix.")
+
+
+@university_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
+@click.option("--details/--no-details", default=None, help="List each change (default: on for --dry-run).")
+def import_command(path, dry_run, details):
+    """Import the university from the directory PATH (a manifest and one file per kind)."""
+    from .exchange import ImportRefused, import_directory
+    try:
+        report = import_directory(path, dry_run=dry_run)
+    except ImportRefused as err:
+        _refuse(err)
+    _print_report(report, dry_run if details is None else details)
+    click.echo(("Dry run: nothing written. " if dry_run else "Imported. ")
+               + f"{report.changes} change(s)." if report.changes else "Nothing to change.")
+
+
+@university_cli.command("export")
+@click.argument("path", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def export_command(path, fmt):
+    """Write the university into the directory PATH in the import format."""
+    from .exchange import export_directory
+    counts = export_directory(path, fmt=fmt)
+    for kind, n in counts.items():
+        click.echo(f"{kind}: {n}")
+    click.echo(f"Exported to {path}.")

@@ -1,0 +1,274 @@
+"""Reading and writing the exchange files: a manifest and one JSON or CSV file per kind.
+
+Every problem found on the way is kept with its file, line and field, so that an operator
+gets the whole list at once instead of fixing one error per run.
+"""
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .schema import (FORMAT_NAME, FORMAT_VERSION, KINDS, LIST_SEPARATOR, Names, csv_columns,
+                     names_fields)
+
+MANIFEST = "manifest.json"
+SUFFIXES = (".json", ".csv")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self):
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass
+class Row:
+    """One valid record and where it came from."""
+    file: str
+    line: int
+    record: BaseModel
+
+
+@dataclass
+class Dataset:
+    rows: dict            # kind -> [Row], only the kinds that were given
+    manifest: dict
+    broken: set = field(default_factory=set)  # kinds with rows that failed their own checks
+
+    def records(self, kind):
+        return [row.record for row in self.rows.get(kind, [])]
+
+
+def read_dataset(root):
+    """(Dataset, [Problem]) of the directory `root`."""
+    root = Path(root)
+    problems = []
+    manifest = _read_manifest(root, problems)
+    rows, broken = {}, set()
+    if manifest is not None:
+        for kind, path in _kind_files(root, manifest, problems).items():
+            before = len(problems)
+            rows[kind] = _read_kind(kind, path, problems)
+            if len(problems) > before:
+                broken.add(kind)
+    return Dataset(rows=rows, manifest=manifest or {}, broken=broken), problems
+
+
+def _read_manifest(root, problems):
+    path = root / MANIFEST
+    if not root.is_dir():
+        problems.append(Problem(str(root), None, None, "not a directory"))
+        return None
+    if not path.is_file():
+        problems.append(Problem(MANIFEST, None, None, "missing: every import starts with a manifest"))
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as err:
+        problems.append(Problem(MANIFEST, getattr(err, "lineno", None), None, f"not valid JSON: {err}"))
+        return None
+    if not isinstance(manifest, dict):
+        problems.append(Problem(MANIFEST, 1, None, "must be a JSON object"))
+        return None
+    if manifest.get("format") != FORMAT_NAME:
+        problems.append(Problem(MANIFEST, None, "format", f"must be {FORMAT_NAME!r}"))
+    if manifest.get("version") != FORMAT_VERSION:
+        problems.append(Problem(MANIFEST, None, "version",
+                                f"{manifest.get('version')!r} is not supported (this Indeks reads version {FORMAT_VERSION})"))
+    return manifest
+
+
+def _kind_files(root, manifest, problems):
+    """kind -> path: those the manifest names under "files", else <kind>.json or <kind>.csv."""
+    named = manifest.get("files")
+    found = {}
+    if named is not None:
+        if not isinstance(named, dict):
+            problems.append(Problem(MANIFEST, None, "files", "must map kinds to file names"))
+            return {}
+        for kind, name in named.items():
+            if kind not in KINDS:
+                problems.append(Problem(MANIFEST, None, f"files.{kind}",
+                                        f"unknown kind (known: {', '.join(KINDS)})"))
+            elif not isinstance(name, str) or Path(name).suffix not in SUFFIXES or Path(name).name != name:
+                problems.append(Problem(MANIFEST, None, f"files.{kind}", "must be a .json or .csv file name in this directory"))
+            elif not (root / name).is_file():
+                problems.append(Problem(MANIFEST, None, f"files.{kind}", f"{name} does not exist"))
+            else:
+                found[kind] = root / name
+        return found
+    for kind in KINDS:
+        candidates = [root / f"{kind}{suffix}" for suffix in SUFFIXES if (root / f"{kind}{suffix}").is_file()]
+        if len(candidates) > 1:
+            problems.append(Problem(candidates[1].name, None, None, f"both {kind}.json and {kind}.csv: give one"))
+        elif candidates:
+            found[kind] = candidates[0]
+    return found
+
+
+def _read_kind(kind, path, problems):
+    record_type = KINDS[kind]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        problems.append(Problem(path.name, None, None, f"not UTF-8: {err}"))
+        return []
+    raw = _json_items(path.name, text, problems) if path.suffix == ".json" else \
+        _csv_items(path.name, text, record_type, problems)
+    rows = []
+    for line, data in raw:
+        try:
+            rows.append(Row(path.name, line, record_type.model_validate(data)))
+        except ValidationError as err:
+            for error in err.errors():
+                problems.append(Problem(path.name, line, _loc(error["loc"]), _message(error)))
+    return rows
+
+
+def _loc(loc):
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or None
+
+
+def _message(error):
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] not in ("missing", "extra_forbidden") and not isinstance(error.get("input"), (dict, list)):
+        message += f" (got {error.get('input')!r})"
+    return message
+
+
+def _json_items(name, text, problems):
+    """(line, object) of each element of a JSON array; the line is where the element starts."""
+    decoder = json.JSONDecoder(parse_float=Decimal)
+    try:
+        items = decoder.decode(text)
+    except ValueError as err:
+        problems.append(Problem(name, getattr(err, "lineno", None), None, f"not valid JSON: {err}"))
+        return []
+    if not isinstance(items, list):
+        problems.append(Problem(name, 1, None, "must be a JSON array of objects"))
+        return []
+    result, index = [], text.index("[") + 1
+    for item in items:
+        while text[index] in " \t\r\n,":
+            index += 1
+        line = text.count("\n", 0, index) + 1
+        _obj, index = decoder.raw_decode(text, index)
+        if isinstance(item, dict):
+            result.append((line, item))
+        else:
+            problems.append(Problem(name, line, None, "must be a JSON object"))
+    return result
+
+
+def _csv_items(name, text, record_type, problems):
+    """(line, dict) of each CSV row, NAME_pl/NAME_en folded into NAME; empty cells are null."""
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        problems.append(Problem(name, 1, None, "empty file: the first line names the columns"))
+        return []
+    header = [column.strip() for column in header]
+    known = csv_columns(record_type)
+    unknown = [column for column in header if column not in known]
+    for column in unknown:
+        problems.append(Problem(name, 1, column, f"unknown column (known: {', '.join(known)})"))
+    for column in {c for c in header if header.count(c) > 1}:
+        problems.append(Problem(name, 1, column, "column given twice"))
+    if unknown or len(set(header)) != len(header):
+        return []
+    names = names_fields(record_type)
+    result, line = [], reader.line_num + 1
+    for cells in reader:
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(Problem(name, start, None, f"{len(cells)} cells, the header has {len(header)}"))
+            continue
+        row = {}
+        for column, cell in zip(header, cells):
+            value = cell.strip() or None
+            base, _, lang = column.rpartition("_")
+            if base in names and lang in ("pl", "en"):
+                row.setdefault(base, {})[lang] = value
+            else:
+                row[column] = value
+        result.append((start, row))
+    return result
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def write_dataset(root, records_by_kind, fmt="json", extra_manifest=None):
+    """Write each kind's records (RECORD instances) and the manifest into `root`."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for kind, records in records_by_kind.items():
+        name = f"{kind}.{fmt}"
+        path = root / name
+        if fmt == "json":
+            path.write_text(_to_json([_plain(r.model_dump()) for r in records]), encoding="utf-8")
+        else:
+            path.write_text(_to_csv(KINDS[kind], records), encoding="utf-8", newline="")
+        files[kind] = name
+    manifest = {"format": FORMAT_NAME, "version": FORMAT_VERSION, **(extra_manifest or {}), "files": files}
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _to_json(items):
+    # One object per line: small diffs between two exports, and line numbers that mean something.
+    lines = [json.dumps(item, ensure_ascii=False) for item in items]
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+
+
+def _to_csv(record_type, records):
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(csv_columns(record_type))
+    names = names_fields(record_type)
+    for record in records:
+        cells = []
+        for field, value in _plain(record.model_dump()).items():
+            if field in names:
+                cells += [(value or {}).get("pl") or "", (value or {}).get("en") or ""]
+            elif isinstance(value, list):
+                cells.append(LIST_SEPARATOR.join(value))
+            elif isinstance(value, bool):
+                cells.append("true" if value else "false")
+            else:
+                cells.append("" if value is None else str(value))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+__all__ = ["Dataset", "Names", "Problem", "Row", "read_dataset", "write_dataset"]
