@@ -105,35 +105,53 @@ class _Applier:
                          lambda r=r: Room(building_id=r.building, number=r.number))
 
     def people(self, records):
-        people = self.state.people
+        people, plans = self.state.people, []
         for r in records:
             stored = people.match(r)
-            user = stored or User(login=r.effective_login)
+            wanted = self._person_values(r, stored)
+            user = stored or User(**wanted)
             if stored is None:
                 db.session.add(user)
-            login = final_login(r, stored)
-            wanted = {"login": login, "external_id": r.id if r.id != login else None}
-            for field in ("first_name", "last_name", "email", "student_number", "titles_before", "titles_after"):
-                if stored is None or field in r.model_fields_set:
-                    wanted[field] = getattr(r, field)
-            if stored is None or "faculty" in r.model_fields_set:
-                wanted["faculty_id"] = r.faculty
-            if stored is None or "roles" in r.model_fields_set:
-                for role in ("student", "lecturer", "admin"):
-                    wanted[f"is_{role}"] = role in r.roles
+            plans.append((r, stored, user, wanted, {attr: getattr(user, attr) for attr in wanted}))
+            people.by_key[r.id] = user
+        # A login, student number or id may move from one person to another in one import
+        # (a swap): clear the moving ones first, so no step breaks their unique constraints.
+        moving = [(user, wanted) for _r, stored, user, wanted, _old in plans if stored is not None]
+        for user, wanted in moving:
+            for attr in ("login", "student_number", "external_id"):
+                if getattr(user, attr) != wanted[attr]:
+                    setattr(user, attr, f"~moving~{user.id}" if attr == "login" else None)
+        db.session.flush()
+        for r, stored, user, wanted, olds in plans:
             changes = []
             for attr, new in wanted.items():
-                old = getattr(user, attr)
+                old = olds[attr]
                 if stored is None or old != new:
-                    setattr(user, attr, new)
                     changes.append(change(attr, old, new))
-            label = r.id if r.id == login else f"{r.id} ({login})"
+                setattr(user, attr, new)
+            label = r.id if r.id == wanted["login"] else f"{r.id} ({wanted['login']})"
             if stored is None:
                 self.report.created("people", label)
             else:
                 self.report.compared("people", label, changes)
-            people.by_key[r.id] = user
         db.session.flush()
+
+    @staticmethod
+    def _person_values(r, stored):
+        """Attribute -> value the person gets; attributes the file does not give are left out."""
+        login = final_login(r, stored)
+        wanted = {"login": login, "external_id": r.id if r.id != login else None}
+        for field in ("first_name", "last_name", "email", "student_number", "titles_before", "titles_after"):
+            if stored is None or field in r.model_fields_set:
+                wanted[field] = getattr(r, field)
+        if "student_number" not in wanted:
+            wanted["student_number"] = stored.student_number
+        if stored is None or "faculty" in r.model_fields_set:
+            wanted["faculty_id"] = r.faculty
+        if stored is None or "roles" in r.model_fields_set:
+            for role in ("student", "lecturer", "admin"):
+                wanted[f"is_{role}"] = role in r.roles
+        return wanted
 
     def courses(self, records):
         for r in records:

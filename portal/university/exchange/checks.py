@@ -10,11 +10,10 @@ def check_dataset(dataset, state):
     problems = []
     _duplicates(dataset, problems)
     known = _known_keys(dataset, state)
-    broken = dataset.broken
 
     def refer(row, field, kind, key, what):
         # A reference into a kind whose file had broken rows may name one of them: said already.
-        if key is not None and key not in known[kind] and kind not in broken:
+        if key is not None and key not in known[kind] and not dataset.is_broken(kind, key):
             problems.append(Problem(row.file, row.line, field, f"{what} {_show(key)} is neither in the files nor in the database"))
 
     for row in dataset.rows.get("faculties", []):

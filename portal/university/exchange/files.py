@@ -44,10 +44,22 @@ class Row:
 class Dataset:
     rows: dict            # kind -> [Row], only the kinds that were given
     manifest: dict
-    broken: set = field(default_factory=set)  # kinds with rows that failed their own checks
+    # Keys of rows that failed their own checks, as text: references to them are not reported
+    # again as missing. None for a kind with a broken row whose key itself is unreadable.
+    broken: dict = field(default_factory=dict)
+
+    def is_broken(self, kind, key):
+        if kind not in self.broken:
+            return False
+        keys = self.broken[kind]
+        return keys is None or text_key(key) in keys
 
     def records(self, kind):
         return [row.record for row in self.rows.get(kind, [])]
+
+
+def text_key(key):
+    return tuple(str(k) for k in key) if isinstance(key, tuple) else (str(key),)
 
 
 def read_dataset(root):
@@ -55,13 +67,10 @@ def read_dataset(root):
     root = Path(root)
     problems = []
     manifest = _read_manifest(root, problems)
-    rows, broken = {}, set()
+    rows, broken = {}, {}
     if manifest is not None:
         for kind, path in _kind_files(root, manifest, problems).items():
-            before = len(problems)
-            rows[kind] = _read_kind(kind, path, problems)
-            if len(problems) > before:
-                broken.add(kind)
+            rows[kind] = _read_kind(kind, path, problems, broken)
     return Dataset(rows=rows, manifest=manifest or {}, broken=broken), problems
 
 
@@ -117,20 +126,29 @@ def _kind_files(root, manifest, problems):
     return found
 
 
-def _read_kind(kind, path, problems):
+def _read_kind(kind, path, problems, broken):
     record_type = KINDS[kind]
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         problems.append(Problem(path.name, None, None, f"not UTF-8: {err}"))
+        broken[kind] = None
         return []
+    before = len(problems)
     raw = _json_items(path.name, text, problems) if path.suffix == ".json" else \
         _csv_items(path.name, text, record_type, problems)
+    if len(problems) > before:
+        broken[kind] = None  # the file itself is broken: any of its rows may be missing
     rows = []
     for line, data in raw:
         try:
             rows.append(Row(path.name, line, record_type.model_validate(data)))
         except ValidationError as err:
+            key = tuple(str(data.get(name)).strip() for name in record_type.KEY)
+            if kind in broken and broken[kind] is None or any(k in ("None", "") for k in key):
+                broken[kind] = None
+            else:
+                broken.setdefault(kind, set()).add(key)
             for error in err.errors():
                 problems.append(Problem(path.name, line, _loc(error["loc"]), _message(error)))
     return rows
