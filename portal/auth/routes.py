@@ -1,7 +1,7 @@
 """Sign-in views."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -25,6 +25,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
+    if not current_app.config.get("PORTAL_LOCAL_LOGIN", True):
+        return render_template("auth/login.html", form=form), 403 if request.method == "POST" else 200
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).filter_by(login=form.login.data.strip()))
         if user is None or not user.check_password(form.password.data):
