@@ -45,3 +45,16 @@ def export_command(path, fmt):
     for kind, n in counts.items():
         click.echo(f"{kind}: {n}")
     click.echo(f"Exported to {path}.")
+
+
+@university_cli.command("copy-database")
+@click.option("--to", "target", required=True, metavar="URL",
+              help="The empty, migrated database to copy into, e.g. postgresql://indeks@db/indeks")
+def copy_database_command(target):
+    """Copy every table of this database (DATABASE_URL) into an empty one."""
+    from .copydb import CopyRefused, copy_database
+    try:
+        copy_database(target, echo=click.echo)
+    except CopyRefused as err:
+        raise click.ClickException(f"Nothing was copied: {err}.")
+    click.echo("Copied.")
