@@ -22,7 +22,7 @@ class ImportRefused(Exception):
         self.problems = problems
 
 
-def run_import(dataset, dry_run=False, problems=()):
+def run_import(dataset, dry_run=False, problems=(), adjust=None):
     """Check `dataset` against the database and apply it as one transaction; returns the Report.
 
     A dry run does exactly the same work and rolls it back, so what it reports is what an
@@ -33,6 +33,8 @@ def run_import(dataset, dry_run=False, problems=()):
         with write_transaction():
             ensure_reference_data()  # grading scales every installation needs, whatever is imported
             state = State()
+            if adjust is not None:
+                adjust(dataset, state)  # a sync's own rule on what the stored rows keep
             problems = [*problems, *check_dataset(dataset, state)]
             if problems:
                 raise ImportRefused(problems)

@@ -46,6 +46,10 @@ def check_dataset(dataset, state):
     return problems
 
 
+def _at(row):
+    return f"on line {row.line}" if row.line else f"by {row.file}"
+
+
 def _show(key):
     return "/".join(str(k) for k in key) if isinstance(key, tuple) else repr(key)
 
@@ -56,9 +60,9 @@ def _duplicates(dataset, problems):
         for row in rows:
             key = row.record.key()
             if key in seen:
-                problems.append(Problem(row.file, row.line, None, f"{_show(key)} is given twice (also on line {seen[key]})"))
+                problems.append(Problem(row.file, row.line, None, f"{_show(key)} is given twice (also {_at(seen[key])})"))
             else:
-                seen[key] = row.line
+                seen[key] = row
 
 
 def _known_keys(dataset, state):
@@ -86,7 +90,7 @@ def _people(dataset, state, problems):
         stored = state.people.match(row.record)
         if stored is not None and stored.id in targets:
             first = targets[stored.id]
-            problems.append(Problem(row.file, row.line, "id", f"describes the same stored person ({stored.login}) as line {first.line}"))
+            problems.append(Problem(row.file, row.line, "id", f"describes the same stored person ({stored.login}) as the row {_at(first)}"))
         elif stored is not None:
             targets[stored.id] = row
     for field, stored_by, value_of in (
@@ -98,7 +102,7 @@ def _people(dataset, state, problems):
             if value is None:
                 continue
             if value in claimed:
-                problems.append(Problem(row.file, row.line, field, f"{value!r} is also given on line {claimed[value].line}"))
+                problems.append(Problem(row.file, row.line, field, f"{value!r} is also given {_at(claimed[value])}"))
                 continue
             claimed[value] = row
             holder = stored_by.get(value)

@@ -34,9 +34,9 @@ class Problem:
 
 @dataclass
 class Row:
-    """One valid record and where it came from."""
+    """One valid record and where it came from (a file and line, or a USOS method and object)."""
     file: str
-    line: int
+    line: int | None
     record: BaseModel
 
 
@@ -139,10 +139,18 @@ def _read_kind(kind, path, problems, broken):
         _csv_items(path.name, text, record_type, problems)
     if len(problems) > before:
         broken[kind] = None  # the file itself is broken: any of its rows may be missing
+    return validate_items(kind, [(path.name, line, data) for line, data in raw], problems, broken)
+
+
+def validate_items(kind, items, problems, broken):
+    """[Row] of the valid (file, line, data) items of `kind`; a Problem for each fault of the others.
+
+    Files and the USOS sync both come through here, so both are checked the same way."""
+    record_type = KINDS[kind]
     rows = []
-    for line, data in raw:
+    for file, line, data in items:
         try:
-            rows.append(Row(path.name, line, record_type.model_validate(data)))
+            rows.append(Row(file, line, record_type.model_validate(data)))
         except ValidationError as err:
             key = tuple(str(data.get(name)).strip() for name in record_type.KEY)
             if kind in broken and broken[kind] is None or any(k in ("None", "") for k in key):
@@ -150,7 +158,7 @@ def _read_kind(kind, path, problems, broken):
             else:
                 broken.setdefault(kind, set()).add(key)
             for error in err.errors():
-                problems.append(Problem(path.name, line, _loc(error["loc"]), _message(error)))
+                problems.append(Problem(file, line, _loc(error["loc"]), _message(error)))
     return rows
 
 
