@@ -128,7 +128,8 @@ class _Applier:
                 old = olds[attr]
                 if stored is None or old != new:
                     changes.append(change(attr, old, new))
-                setattr(user, attr, new)
+                if getattr(user, attr) != new:  # (a moving value was cleared above) an unchanged row stays clean
+                    setattr(user, attr, new)
             label = r.id if r.id == wanted["login"] else f"{r.id} ({wanted['login']})"
             if stored is None:
                 self.report.created("people", label)
