@@ -1,4 +1,7 @@
-"""iCalendar files (RFC 5545) of a person's dates, times in the institution's zone."""
+"""iCalendar files (RFC 5545) of a person's dates, times in the institution's zone.
+
+Times carry TZID of the institution's zone, and the file holds that zone's VTIMEZONE
+(RFC 5545, 3.6.5), so calendars that do not know the zone by name still place them right."""
 from flask import Response
 from icalendar import Calendar, Event
 
@@ -25,5 +28,6 @@ def ics_response(name, events, filename):
             if item.get(key):
                 event.add(key, item[key])
         cal.add_component(event)
+    cal.add_missing_timezones()
     return Response(cal.to_ical(), mimetype="text/calendar",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})

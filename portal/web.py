@@ -2,12 +2,12 @@
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import current_app, jsonify, render_template, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask import current_app, jsonify, render_template, request, url_for
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from . import clock
+from . import clock, formatting
 from .database import set_write_intent
 from .errors import ServiceError
 from .langdict import pick
@@ -19,11 +19,21 @@ class NavItem:
     label: object
     allowed: Callable  # user -> bool
     description: object = ""
+    staff_description: object = None  # what the card says to staff, when it differs
+
+    def describe(self, user):
+        """The home card's text in the person's terms: staff manage what students use."""
+        if self.staff_description is None or not user.is_staff:
+            return self.description
+        if user.is_student:  # both roles: what each of them gets
+            return f"{self.description} {self.staff_description}"
+        return self.staff_description
 
 
-def register_nav(app, endpoint, label, allowed, description=""):
+def register_nav(app, endpoint, label, allowed, description="", staff_description=None):
     """Add a link to the navigation and the home page for the people `allowed` accepts."""
-    app.extensions.setdefault("indeks_nav", []).append(NavItem(endpoint, label, allowed, description))
+    app.extensions.setdefault("indeks_nav", []).append(
+        NavItem(endpoint, label, allowed, description, staff_description))
 
 
 def nav_for(user):
@@ -32,9 +42,37 @@ def nav_for(user):
     return [i for i in current_app.extensions.get("indeks_nav", []) if i.allowed(user)]
 
 
+def nav_section(items, path):
+    """The endpoint of the navigation item whose address is the longest prefix of `path`:
+    the section a sub-page belongs to (an exam's page is under "Exams")."""
+    best, length = None, 0
+    for item in items:
+        url = url_for(item.endpoint)
+        prefix = url if url.endswith("/") else url + "/"
+        if (path == url or path.startswith(prefix)) and len(url) > length:
+            best, length = item.endpoint, len(url)
+    return best
+
+
+def seats_free(free, total):
+    """Seats as every page shows them: "3 of 10 free" / "wolne: 3 z 10"."""
+    return _("%(free)s of %(total)s free", free=max(free, 0), total=total)
+
+
 def wants_json():
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and not request.accept_mimetypes["text/html"]
+
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Access denied"), _l("You do not have access to this page.")),
+    404: (_l("Not found"), _l("There is no such page, or it is not available to you.")),
+    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    409: (_l("Conflict"), _l("Someone changed this at the same time. Reload the page and try again.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a moment and try again.")),
+}
 
 
 def init_app(app):
@@ -55,21 +93,23 @@ def init_app(app):
 
     @app.context_processor
     def _helpers():
-        return {"nav_items": nav_for(current_user), "current_lang": str(get_locale() or "pl"),
-                "now": clock.now}
+        items = nav_for(current_user)
+        return {"nav_items": items, "nav_section": nav_section(items, request.path),
+                "current_lang": str(get_locale() or "pl"), "now": clock.now}
 
     app.jinja_env.filters["ld"] = pick
-    app.jinja_env.filters["dt"] = lambda v: "" if v is None else v.strftime("%Y-%m-%d %H:%M")
-    app.jinja_env.filters["d"] = lambda v: "" if v is None else v.strftime("%Y-%m-%d")
+    app.jinja_env.globals["seats_free"] = seats_free
+    formatting.init_app(app)  # d, dt, time, span, num, pct ... in the interface language
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):
         if wants_json() or request.path.startswith("/services/"):
             return jsonify(message=exc.description, error=exc.name.lower().replace(" ", "_")), exc.code
-        titles = {400: _l("Bad request"), 403: _l("Access denied"), 404: _l("Not found"),
-                  405: _l("Method not allowed"), 409: _l("Conflict")}
-        body = render_template("errors/error.html", code=exc.code,
-                               title=titles.get(exc.code, exc.name), message=exc.description)
+        title, default = ERROR_TEXTS.get(exc.code, (_l("Not possible"), _l("This request cannot be carried out.")))
+        # Werkzeug's own English description is replaced by ours; a view's message (already
+        # in the person's language) is kept.
+        message = default if exc.description == type(exc).description else exc.description
+        body = render_template("errors/error.html", code=exc.code, title=title, message=message)
         return body, exc.code
 
     @app.errorhandler(ServiceError)

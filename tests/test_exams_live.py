@@ -121,7 +121,7 @@ def test_student_picks_sees_switches_leaves(app, make, live_server, page):
     page.get_by_test_id("my-slot").wait_for()
     assert "You are registered for slot 1 of group 1" in page.get_by_test_id("message").inner_text()
     assert "Your slot" in page.get_by_test_id("slot-1-1").inner_text()
-    assert page.get_by_test_id("slot-1-1").get_by_test_id("free").inner_text() == "0 / 1"
+    assert page.get_by_test_id("slot-1-1").get_by_test_id("free").inner_text() == "0 of 1 free"
     # Meanwhile another student takes the last seat of slot 2: switching there is refused, the seat kept.
     other = srv.session("stud2")
     assert other.post(f"{srv.url}/exams/{ex.exam.id}/slots/{ex.slot2.id}", headers=HX).status_code == 200
@@ -133,7 +133,11 @@ def test_student_picks_sees_switches_leaves(app, make, live_server, page):
     page.get_by_test_id("slot-2-1").get_by_test_id("pick").click()
     page.get_by_text("You switched to slot 1 of group 2").wait_for()
     assert "Your slot" in page.get_by_test_id("slot-2-1").inner_text()
+    page.get_by_test_id("leave").click()  # asks first: the seat would go to someone else at once
+    page.get_by_test_id("leave-no").click()
+    assert "Your slot" in page.get_by_test_id("slot-2-1").inner_text()
     page.get_by_test_id("leave").click()
+    page.get_by_test_id("leave-yes").click()
     page.get_by_text("You left the exam").wait_for()
     assert page.get_by_test_id("my-slot").count() == 0
     slots, seats = _counts(app, ex.exam.id)

@@ -5,9 +5,12 @@ import pytest
 
 from portal import clock
 from portal.exams.models import Exam, ExamGroup, ExaminationSession, ExamRegistration, ExamRequest, ExamSlot
+from portal.auth.models import User
+from portal.exams import manage
 from portal.extensions import db
 
 from .factories_exams import ExamFactory
+from .factories_grades import GradesFactory
 
 HX = {"HX-Request": "true"}
 
@@ -40,7 +43,7 @@ def test_my_exams_and_exam_page(client, auth, uni, ex):
     r = client.get(f"/exams/{ex.exam.id}")
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and 'id="slot-list"' in page and "Room" not in page
-    assert "Building T 101" in page and uni.lecturer.last_name in page and "1 / 1" in page
+    assert "Building T 101" in page and uni.lecturer.last_name in page and "1 of 1 free" in page
 
 
 def test_pick_full_switch_leave_with_htmx(app, client, auth, uni, ex):
@@ -57,9 +60,14 @@ def test_pick_full_switch_leave_with_htmx(app, client, auth, uni, ex):
     assert seat_of(app, uni.students[0]) == ex.slot2.id
     r = client.post(f"/exams/{ex.exam.id}/slots/{ex.g2slot.id}", headers=HX)
     assert r.status_code == 200 and "You switched to slot 1 of group 2" in r.get_data(as_text=True)
+    r = client.get(f"/exams/{ex.exam.id}/leave")  # the button leads to a confirmation first
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Leave this exam?" in page and "group 2, slot 1" in page
+    assert seat_of(app, uni.students[0]) == ex.g2slot.id
     r = client.post(f"/exams/{ex.exam.id}/leave", headers=HX)
     assert r.status_code == 200 and "You left the exam" in r.get_data(as_text=True)
     assert seat_of(app, uni.students[0]) is None
+    assert client.get(f"/exams/{ex.exam.id}/leave").status_code == 302  # no seat: back to the exam
     with app.app_context():
         assert [db.session.get(ExamSlot, s.id).taken for s in (ex.slot1, ex.slot2, ex.g2slot)] == [1, 0, 0]
 
@@ -129,6 +137,13 @@ def test_icalendar(client, auth, ex):
     assert r.mimetype == "text/calendar" and len(events) == 1
     assert events[0]["dtstart"].dt.replace(tzinfo=None) == ex.slot1.start
     assert "101" in str(events[0]["location"])
+    # RFC 5545: every TZID used is defined by a VTIMEZONE in the file
+    zones = [str(z["tzid"]) for z in cal.walk("VTIMEZONE")]
+    assert zones == ["Europe/Warsaw"] and events[0]["dtstart"].params["TZID"] == "Europe/Warsaw"
+    assert "grupa 1, termin 1" in str(events[0]["description"])  # in the person's language (Polish here)
+    client.post("/lang/en")
+    cal = Calendar.from_ical(client.get("/exams/calendar.ics").data)
+    assert "group 1, slot 1" in str(cal.walk("VEVENT")[0]["description"]) and cal["x-wr-calname"] == "Indeks: exams"
 
 
 def test_attendees_and_csv(app, client, auth, uni, ex):
@@ -188,10 +203,18 @@ def test_admin_creates_session_and_coordinator_exam_and_group(app, client, auth,
     assert client.post(f"/exams/manage/exams/{exam_id}/close").status_code == 303
     with app.app_context():
         assert not db.session.get(Exam, exam_id).registration_open(clock.now() + timedelta(seconds=1))
-    r = client.post(f"/exams/manage/exams/{exam_id}/conditions", data={"examrep_id": "5", "grade": "4.5"})
+    report = GradesFactory(app).report(uni.edition, uni.classes_unit)
+    page = client.get(f"/exams/manage/exams/{exam_id}").get_data(as_text=True)
+    assert f'<option value="{report.id}">' in page  # the report is picked by name, not typed
+    r = client.post(f"/exams/manage/exams/{exam_id}/conditions", data={"examrep_id": "999", "grade": "4.5"})
+    assert r.status_code == 303  # not a report of this course: refused
+    with app.app_context():
+        assert db.session.get(Exam, exam_id).conditions == []
+    r = client.post(f"/exams/manage/exams/{exam_id}/conditions", data={"examrep_id": str(report.id), "grade": "4.5"})
     assert r.status_code == 303
     with app.app_context():
-        assert db.session.get(Exam, exam_id).conditions[0].grade_value.symbol == "4,5"
+        cond = db.session.get(Exam, exam_id).conditions[0]
+        assert cond.examrep_id == report.id and cond.grade_value.symbol == "4,5"
     auth.logout()
     auth.login("otherlect")
     assert client.get(f"/exams/manage/exams/{exam_id}").status_code == 403
@@ -207,7 +230,33 @@ def test_batch_paste(app, client, auth, uni, ex):
     assert r.status_code == 200
     statuses = [s.split('"')[1] for s in page.split("data-status=")[1:]]
     assert statuses == ["success", "e_not_permitted", "unknown_student", "e_not_permitted"]
+    reasons = [s.split('"')[1] for s in page.split("data-reason=")[1:]]
+    assert reasons == ["success", "slot_full", "unknown_student", "slot_full"]  # a full slot refuses first
+    assert "not registered: the slot is full" in page
+    r = client.post(f"/exams/manage/exams/{ex.exam.id}/batch", data={"slot": str(ex.slot2.id),
+                                                                    "numbers": uni.outsider.student_number})
+    assert 'data-reason="not_attending"' in r.get_data(as_text=True) and "does not attend the course" in r.get_data(as_text=True)
     assert seat_of(app, uni.students[0]) == ex.slot1.id and seat_of(app, uni.students[1]) is None
+
+
+def test_batch_names_the_missing_report_and_the_seat_held(app, client, auth, uni, ex):
+    report = GradesFactory(app).report(uni.edition, uni.classes_unit)
+    with app.app_context():
+        manage.set_condition(db.session.get(Exam, ex.exam.id), db.session.get(User, uni.coordinator.id), report.id)
+        db.session.commit()
+    auth.login("coord")
+    en(client)
+    numbers = uni.students[0].student_number
+    r = client.post(f"/exams/manage/exams/{ex.exam.id}/batch", data={"slot": str(ex.slot1.id), "numbers": numbers})
+    page = r.get_data(as_text=True)
+    assert 'data-reason="not_admitted"' in page and f"the condition of {uni.course.id} {uni.term.id} · Report" in page
+    with app.app_context():
+        manage.remove_condition(db.session.get(Exam, ex.exam.id), db.session.get(User, uni.coordinator.id), report.id)
+        db.session.commit()
+    client.post(f"/exams/manage/exams/{ex.exam.id}/batch", data={"slot": str(ex.g2slot.id), "numbers": numbers})
+    r = client.post(f"/exams/manage/exams/{ex.exam.id}/batch", data={"slot": str(ex.slot1.id), "numbers": numbers})
+    page = r.get_data(as_text=True)
+    assert 'data-reason="registered_elsewhere"' in page and "already registered in group 2, slot 1" in page
 
 
 def test_micro_round_request_in_portal(app, client, auth, uni):

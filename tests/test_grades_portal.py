@@ -147,7 +147,11 @@ def test_csv_export_import(client, auth, app, uni):
     r = client.post(url(uni.general, tail="/import"), data={"file": (io.BytesIO(content.encode()), "g.csv")},
                     content_type="multipart/form-data")
     page = r.get_data(as_text=True)
-    assert r.status_code == 200 and 'data-status="stale"' in page and "1 rows will change" in page
+    assert r.status_code == 200 and 'data-status="stale"' in page and "1 row will change" in page
+    # the rows that change or are skipped come first; the unchanged ones are folded away below
+    changed, folded = page.split('data-testid="unchanged"')
+    assert 'data-status="change"' in changed and 'data-status="stale"' in changed
+    assert 'data-status="unchanged"' not in changed and 'data-status="unchanged"' in folded
     r = client.post(url(uni.general, tail="/import/apply"), data={"content": content})
     assert r.status_code == 303
     assert grade_row(app, uni.general.id, uni.students[1].id) == ("4", 1)

@@ -77,9 +77,11 @@ def test_my_bookings_and_ical(client, auth, mf, m):
     r = client.get("/meetings/my.ics")
     assert r.status_code == 200 and r.mimetype == "text/calendar"
     from icalendar import Calendar
-    events = [c for c in Calendar.from_ical(r.data).walk("VEVENT")]
+    cal = Calendar.from_ical(r.data)
+    events = [c for c in cal.walk("VEVENT")]
     assert len(events) == 1 and events[0]["status"] == "CONFIRMED"
     assert events[0].decoded("dtstart").replace(tzinfo=None) == m.date.start_time
+    assert [str(z["tzid"]) for z in cal.walk("VTIMEZONE")] == ["Europe/Warsaw"] and cal["x-wr-calname"] == "Indeks: konsultacje"
 
 
 def test_lecturer_creates_meeting_and_dates_from_rule(client, auth, app, m):

@@ -1,10 +1,14 @@
 """Keep a translations folder in step with its sources, and fill in Polish texts.
 
     python tools/i18n.py DIR SOURCE... [--pl FILE.json]
+    python tools/i18n.py --all            (every catalogue of CATALOGUES, from its sources)
 
 Extracts the messages of SOURCE (files or folders) into DIR/pl/LC_MESSAGES/messages.po,
 keeping the translations already there; FILE.json ({"English": "Polski"}) adds or
-replaces translations. `make translations` compiles every such folder.
+replaces translations. A message with a context (pgettext) is keyed "context|English";
+a plural one (ngettext) takes the list of Polish forms for 1, 2-4 and 5 or more
+(["%(num)d grupa", "%(num)d grupy", "%(num)d grup"]). `make translations` compiles every
+such folder.
 """
 import json
 import subprocess
@@ -14,32 +18,68 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each catalogue and the sources whose messages it holds (the test suite checks they agree).
+CATALOGUES = {
+    "translations": ["portal/web.py", "portal/formatting.py", "portal/errors.py", "portal/i18n.py", "portal/auth",
+                     "portal/home", "portal/university", "portal/demo", "templates/base.html", "templates/home",
+                     "templates/errors", "templates/auth"],
+    **{f"portal/{f}/translations": [f"portal/{f}", f"templates/{f}"]
+       for f in ("api", "attendance", "exams", "grades", "meetings")},
+}
+
+
+def extract(sources):
+    """The message template (a babel Catalog) of these sources, paths relative to the project."""
+    with tempfile.NamedTemporaryFile(suffix=".pot") as pot:
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+                        "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "--no-location",
+                        "-o", pot.name, *sources], check=True, capture_output=True, cwd=ROOT)
+        with open(pot.name, "rb") as fh:
+            return read_po(fh)
+
 
 def main(argv):
+    if argv == ["--all"]:
+        for target, sources in CATALOGUES.items():
+            print(f"== {target}")
+            main([str(ROOT / target), *sources])
+        return
     pl_file = None
     if "--pl" in argv:
         i = argv.index("--pl")
         pl_file = argv[i + 1]
         argv = argv[:i] + argv[i + 2:]
-    target, sources = Path(argv[0]), argv[1:]
-    with tempfile.NamedTemporaryFile(suffix=".pot") as pot:
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                        "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", pot.name, *sources],
-                       check=True, capture_output=True)
-        template = read_po(open(pot.name, "rb"))
+    target, sources = Path(argv[0]), [str(Path(s).resolve()) for s in argv[1:]]
+    template = extract(sources)
     po_path = target / "pl" / "LC_MESSAGES" / "messages.po"
-    old = read_po(open(po_path, "rb"), locale="pl") if po_path.exists() else None
-    extra = json.load(open(pl_file, encoding="utf-8")) if pl_file else {}
+    old = None
+    if po_path.exists():
+        with open(po_path, "rb") as fh:
+            old = read_po(fh, locale="pl")
+    extra = {}
+    if pl_file:
+        with open(pl_file, encoding="utf-8") as fh:
+            extra = json.load(fh)
+    template.locale = "pl"
     missing = []
     for message in template:
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
-        text = extra.get(key) or (old.get(message.id).string if old and old.get(message.id) else "")
-        message.string = text if isinstance(message.id, str) else (text, text)
+        if message.context:
+            key = f"{message.context}|{key}"
+        previous = old.get(message.id, context=message.context) if old else None
+        text = extra.get(key) or (previous.string if previous else "")
+        if isinstance(message.id, str):
+            text = text if isinstance(text, str) else ""
+        else:
+            forms = [text] * template.num_plurals if isinstance(text, str) else list(text)
+            text = tuple(forms) if len(forms) == template.num_plurals and all(forms) else ""
+        message.string = text or ("" if isinstance(message.id, str) else ("",) * template.num_plurals)
         if not text:
             missing.append(key)
-    template.locale = "pl"
     template.fuzzy = False
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with open(po_path, "wb") as fh:

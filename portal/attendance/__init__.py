@@ -10,5 +10,6 @@ def init_app(app):
     app.register_blueprint(routes.bp)
     register_nav(app, "attendance.index", _l("Attendance"),
                  lambda user: bool(user.is_staff or user.is_student),
-                 _l("Attendance lists of your classes, and your own attendance."))
+                 _l("Your attendance in each of your class groups."),
+                 staff_description=_l("Take attendance in the groups you teach; summaries and CSV."))
     register_seed(app, 70, demo.seed)

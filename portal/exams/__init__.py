@@ -9,7 +9,8 @@ def init_app(app):
     from .demo import seed_exams
     app.register_blueprint(routes.bp)
     register_nav(app, "exams.index", _l("Exams"), lambda user: user.is_student or user.is_staff,
-                 _l("Exam registration: pick a slot, see your exams, export them to your calendar."))
+                 _l("Exam registration: pick a slot, see your exams, export them to your calendar."),
+                 staff_description=_l("The exams you examine or coordinate, with their attendee lists."))
     register_nav(app, "exams.manage_index", _l("Exam sessions"), lambda user: user.is_staff,
                  _l("Examination sessions, exams, groups and slots; attendee lists."))
     register_seed(app, 40, seed_exams)

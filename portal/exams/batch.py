@@ -5,12 +5,15 @@ course attendance and admission conditions hold exactly as for a student's own c
 act outside the students' registration windows (that is what they are for). Each student is
 decided in a savepoint of their own: one refusal never undoes the others.
 """
+from dataclasses import dataclass, field
+
 from ..auth.models import User
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
+from . import reports
 from .registration import leave, place
-from .services import as_int, get_group, get_slot
+from .services import as_int, get_group, get_slot, registration_of
 
 
 def _invalid(param, detail):
@@ -40,20 +43,22 @@ def _user(user_id):
     return db.session.get(User, as_int(user_id))
 
 
-def register_one(exam, slot, user):
-    """One student's outcome: success, w_already_registered, e_already_registered, e_not_permitted."""
-    if user is None:
-        return "e_not_permitted"
+STATUS_OF_REASON = {"already_registered": "w_already_registered", "registered_elsewhere": "e_already_registered"}
+
+
+def _register(exam, slot, user):
+    """(USOS status, the refusal or None) of registering one student."""
     try:
         with db.session.begin_nested():
             place(exam, user, slot, check_window=False, allow_switch=False)
-        return "success"
+        return "success", None
     except ServiceError as err:
-        if err.reason == "already_registered":
-            return "w_already_registered"
-        if err.reason == "registered_elsewhere":
-            return "e_already_registered"
-        return "e_not_permitted"
+        return STATUS_OF_REASON.get(err.reason, "e_not_permitted"), err
+
+
+def register_one(exam, slot, user):
+    """One student's outcome: success, w_already_registered, e_already_registered, e_not_permitted."""
+    return "e_not_permitted" if user is None else _register(exam, slot, user)[0]
 
 
 def unregister_one(exam, slot, user):
@@ -93,12 +98,35 @@ def batch_registration(exam, unregister, register):
             "register": batch_register(exam, register, "register")}
 
 
+@dataclass
+class Outcome:
+    """What happened to one pasted student number, with what staff need to act on a refusal:
+    `reason` (slot_full, not_attending, not_admitted, already_registered, registered_elsewhere,
+    unknown_student, or another rule's reason), the reports missing for admission (LangDicts) and the seat
+    the student already holds."""
+    number: str
+    user: object
+    status: str
+    reason: str = None
+    message: str = ""
+    missing_reports: list = field(default_factory=list)
+    held: object = None
+
+
 def register_student_numbers(exam, slot, text):
-    """The portal's paste box: [(student number, user or None, status)] in the order pasted."""
+    """The portal's paste box: an Outcome per distinct student number, in the order pasted."""
     numbers = [n for n in text.replace(",", " ").replace(";", " ").split() if n]
     outcome = []
     for number in dict.fromkeys(numbers):
         user = db.session.scalar(db.select(User).filter_by(student_number=number[:32]))
-        status = register_one(exam, slot, user) if user is not None else "unknown_student"
-        outcome.append((number, user, status))
+        if user is None:
+            outcome.append(Outcome(number, None, "unknown_student", "unknown_student"))
+            continue
+        status, err = _register(exam, slot, user)
+        item = Outcome(number, user, status, err.reason if err else None, str(err) if err else "")
+        if item.reason == "not_admitted":
+            item.missing_reports = list(reports.labels([int(i) for i in err.extra.get("examrep_ids", [])]).values())
+        if item.reason == "registered_elsewhere":
+            item.held = registration_of(exam, user.id)
+        outcome.append(item)
     return outcome

@@ -1,5 +1,6 @@
 """The student's registered exams as an iCalendar file."""
 from flask import request
+from flask_babel import gettext as _
 
 from ..ical import ics_response
 from ..langdict import pick
@@ -14,6 +15,7 @@ def calendar_response(registrations):
             "start": slot.start, "end": slot.end,
             "summary": f"{pick(exam.name)} ({exam.course_id})",
             "location": group.room.label if group.room is not None else None,
-            "description": f"{pick(exam.course.name)}, group {group.number}, slot {slot.number}",
+            "description": _("%(course)s, group %(g)s, slot %(n)s", course=pick(exam.course.name), g=group.number,
+                             n=slot.number),
         })
-    return ics_response("Indeks: egzaminy / exams", events, "exams.ics")
+    return ics_response(_("Indeks: exams"), events, "exams.ics")

@@ -1,5 +1,5 @@
 """Forms of exam registration: staff editing and the batch paste box."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
@@ -16,8 +16,11 @@ def choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-STATUS_LABELS = {"in_preparation": _l("in preparation"), "active_reg_only": _l("active (registration only)"),
-                 "active": _l("active"), "closed": _l("closed"), "archived": _l("archived")}
+# Polish adjectives agree with their noun: "sesja" is feminine, hence a context of its own.
+STATUS_LABELS = {"in_preparation": lazy_pgettext("exam session", "in preparation"),
+                 "active_reg_only": lazy_pgettext("exam session", "active (registration only)"),
+                 "active": lazy_pgettext("exam session", "active"), "closed": lazy_pgettext("exam session", "closed"),
+                 "archived": lazy_pgettext("exam session", "archived")}
 
 
 class SessionForm(FlaskForm):
@@ -49,13 +52,12 @@ class ExamForm(FlaskForm):
                                       validators=[Optional(), NumberRange(min=1, max=86400)])
     micro_break_length = IntegerField(_l("Micro-break length (seconds)"),
                                       validators=[Optional(), NumberRange(min=0, max=86400)])
-    examrep_id = IntegerField(_l("Linked exam report (id)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    examrep_session_number = IntegerField(_l("Exam report session number"),
-                                          validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    # "report id:session number", or "" for none; choices from the editions the person manages.
+    examrep = SelectField(_l("Linked exam report and session"), choices=[], default="")
 
 
 class ConditionForm(FlaskForm):
-    examrep_id = IntegerField(_l("Exam report (id)"), validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    examrep_id = SelectField(_l("Exam report"), choices=[], coerce=int, validators=[InputRequired()])
     grade = StringField(_l("Minimum grade (empty: any passing grade)"), validators=[Optional(), Length(max=16)])
 
 

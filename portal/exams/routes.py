@@ -3,12 +3,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import clock
+from .. import clock, formatting
 from ..auth.forms import EmptyForm
 from ..database import begin_write, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
-from . import rounds, services as svc
+from . import reports, rounds, services as svc
 from .calendar import calendar_response
 from .models import VISIBLE_STATUSES, Exam, ExamSlot
 from .registration import clashes, leave, place
@@ -39,6 +39,7 @@ def slot_context(exam, message=None, kind="info"):
     pending = rounds.pending_requests(exam, user) if exam.uses_micro_rounds else []
     not_admitted = svc.failed_conditions(exam, user.id) if exam.conditions and registration is None else []
     return dict(exam=exam, registration=registration, pending=pending, not_admitted=not_admitted, now=now,
+                report_names=reports.labels(not_admitted) if not_admitted else {},
                 message=message, kind=kind, form=EmptyForm(),
                 can_register=exam.registration_open(now), can_leave=exam.unregistration_open(now),
                 can_switch=exam.exchange_open(now), slots_by_id={s.id: s for g in exam.groups for s in g.slots},
@@ -115,7 +116,7 @@ def pick(exam_id, slot_id):
         if exam.uses_micro_rounds:
             request_ = rounds.submit_request(exam, me(), [slot.id])
             message = _("Request recorded: seats of this micro-round are drawn at %(time)s.",
-                        time=request_.round_end.strftime("%H:%M:%S"))
+                        time=formatting.time(request_.round_end, "Hms"))
         else:
             outcome, _reg = place(exam, me(), slot)
             message = _("You are registered for slot %(n)s of group %(g)s.", n=slot.number, g=slot.group.number) \
@@ -127,7 +128,7 @@ def pick(exam_id, slot_id):
         return respond(exam, str(err), "error", err.status)
     clash = clashes(exam, slot, me())
     if clash:
-        names = ", ".join(f"{r.exam.course_id} ({r.slot.start:%Y-%m-%d %H:%M})" for r in clash)
+        names = ", ".join(f"{r.exam.course_id} ({formatting.span(r.slot.start, r.slot.end)})" for r in clash)
         message += " " + _("Warning: this clashes with your other exam: %(names)s.", names=names)
     return respond(exam, message, "warning" if clash else "success")
 
@@ -147,7 +148,7 @@ def preferences(exam_id):
         db.session.rollback()
         return respond(exam, str(err), "error", err.status)
     return respond(exam, _("Preferences recorded: seats of this micro-round are drawn at %(time)s.",
-                           time=req.round_end.strftime("%H:%M:%S")), "success")
+                           time=formatting.time(req.round_end, "Hms")), "success")
 
 
 @bp.route("/<int:exam_id>/withdraw", methods=["POST"])
@@ -160,6 +161,18 @@ def withdraw(exam_id):
     rounds.withdraw_request(exam, me())
     db.session.commit()
     return respond(exam, _("Your request was withdrawn."), "success")
+
+
+@bp.route("/<int:exam_id>/leave")
+@login_required
+def leave_confirm(exam_id):
+    """Ask before giving the seat away: in a full exam someone else takes it at once."""
+    exam = load_exam(exam_id)
+    registration = svc.registration_of(exam, me().id)
+    if registration is None:
+        return redirect(url_for("exams.exam_page", exam_id=exam.id))
+    return render_template("exams/leave.html", exam=exam, registration=registration, form=EmptyForm(),
+                           can_leave=exam.unregistration_open(clock.now()))
 
 
 @bp.route("/<int:exam_id>/leave", methods=["POST"])

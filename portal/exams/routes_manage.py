@@ -5,14 +5,17 @@ Administrators manage everything; course coordinators manage the exams of their 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.forms import EmptyForm
 from ..auth.models import User
+from .. import formatting
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld, pick
+from ..web import seats_free
 from ..university.models import CourseEdition, Faculty, GradeType, Room
-from . import batch, manage
+from . import batch, manage, reports
 from .forms import STATUS_LABELS, BatchForm, ConditionForm, ExamForm, GroupForm, SessionForm, choices
 from .models import Exam, ExamGroup, ExaminationSession
 from .routes import bp, me
@@ -28,6 +31,13 @@ def _managed_exam(exam_id):
     if not exam.can_manage(me()):
         abort(403, _("You may not manage this exam."))
     return exam
+
+
+def _condition_form(exam):
+    """The admission-condition form, its report picker listing the reports of the exam's course."""
+    form = ConditionForm()
+    form.examrep_id.choices = choices((i, pick(name)) for i, name in reports.condition_choices([exam.course_id]))
+    return form
 
 
 def _editions(user):
@@ -90,7 +100,26 @@ def _exam_values(form):
                 exchange_until=form.exchange_until.data, examiners_visible=form.examiners_visible.data,
                 has_priorities=form.has_priorities.data, preferences_limit=form.preferences_limit.data,
                 micro_round_length=form.micro_round_length.data, micro_break_length=form.micro_break_length.data,
-                examrep_id=form.examrep_id.data, examrep_session_number=form.examrep_session_number.data)
+                **_linked_report(form.examrep.data))
+
+
+def _linked_report(value):
+    """The exam form's report picker ("id:number" or "") as the exam's two columns."""
+    if not value:
+        return dict(examrep_id=None, examrep_session_number=None)
+    report_id, number = value.split(":", 1)
+    return dict(examrep_id=int(report_id), examrep_session_number=int(number))
+
+
+def _report_picker(form, exam, editions):
+    form.examrep.choices = choices([("", _("— none —"))] + [
+        (value, pick(name)) for value, name in reports.session_choices({e.course_id for e in editions})])
+    if exam is not None and exam.examrep_id is not None:
+        current = f"{exam.examrep_id}:{exam.examrep_session_number or 1}"
+        if current not in {c.value for c in form.examrep.choices}:  # linked outside the person's courses
+            form.examrep.choices.append(SelectChoice(current, pick(reports.labels([exam.examrep_id])[exam.examrep_id])))
+        if request.method == "GET":
+            form.examrep.data = current
 
 
 @bp.route("/manage/sessions/<int:session_id>/exams/new", methods=["GET", "POST"])
@@ -103,7 +132,9 @@ def exam_form(session_id=None, exam_id=None):
     if not me().is_staff:
         abort(403)
     form = ExamForm()
-    form.edition.choices = choices((f"{e.course_id}|{e.term_id}", f"{e.course_id} · {e.term_id}") for e in _editions(me()))
+    editions = _editions(me())
+    form.edition.choices = choices((f"{e.course_id}|{e.term_id}", f"{pick(e.course.name)} ({e.course_id}, {e.term_id})")
+                                   for e in editions)
     if exam is None and not form.edition.choices:
         abort(403)
     if request.method == "GET" and exam is not None:
@@ -112,6 +143,7 @@ def exam_form(session_id=None, exam_id=None):
         form.name_pl.data, form.name_en.data = exam.name.get("pl"), exam.name.get("en")
         desc = exam.description or {}
         form.description_pl.data, form.description_en.data = desc.get("pl"), desc.get("en")
+    _report_picker(form, exam, editions)
     if form.validate_on_submit():
         try:
             values = _exam_values(form)
@@ -132,7 +164,8 @@ def exam_form(session_id=None, exam_id=None):
 def exam_admin(exam_id):
     """An exam's management page: groups, conditions, open/close, batch registration."""
     exam = _managed_exam(exam_id)
-    return render_template("exams/exam_admin.html", exam=exam, form=EmptyForm(), condition_form=ConditionForm(),
+    return render_template("exams/exam_admin.html", exam=exam, form=EmptyForm(), condition_form=_condition_form(exam),
+                           report_names=reports.labels([c.examrep_id for c in exam.conditions]),
                            status_labels=STATUS_LABELS)
 
 
@@ -154,7 +187,7 @@ def open_close(exam_id, action):
 def add_condition(exam_id):
     """Add (or change) an admission condition."""
     exam = _managed_exam(exam_id)
-    form = ConditionForm()
+    form = _condition_form(exam)
     if form.validate_on_submit():
         grade = None
         if form.grade.data:
@@ -167,7 +200,7 @@ def add_condition(exam_id):
         db.session.commit()
         flash(_("Admission condition saved."), "success")
     else:
-        flash(_("Enter the exam report id."), "error")
+        flash(_("Choose an exam report."), "error")
     return redirect(url_for("exams.exam_admin", exam_id=exam.id), code=303)
 
 
@@ -247,8 +280,9 @@ def batch_register(exam_id):
     form = BatchForm()
 
     def slot_choices():
-        return choices((s.id, _("Group %(g)s, slot %(n)s (%(t)s), free %(f)s", g=g.number, n=s.number,
-                                t=f"{s.start:%Y-%m-%d %H:%M}", f=s.free)) for g in exam.groups for s in g.slots)
+        return choices((s.id, _("Group %(g)s, slot %(n)s (%(t)s): %(seats)s", g=g.number, n=s.number,
+                                t=formatting.span(s.start, s.end), seats=seats_free(s.free, s.capacity)))
+                       for g in exam.groups for s in g.slots)
     form.slot.choices = slot_choices()
     outcome = None
     if form.validate_on_submit():

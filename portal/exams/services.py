@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
+from . import reports
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, group_participants
 from .models import (VISIBLE_STATUSES, Exam, ExamGroup, ExamRegistration, ExaminationSession, ExamSlot,
                      exam_group_examiners)
@@ -181,12 +182,14 @@ def check_admitted(exam, user_id):
     failed = failed_conditions(exam, user_id)
     if failed:
         ids = ", ".join(str(i) for i in failed)
+        names = reports.labels(failed)
         raise ServiceError("object_invalid", f"The student does not meet the admission conditions "
                            f"(exam reports {ids}).", reason="not_admitted",
-                           user_message=ld(f"Brak dopuszczenia do egzaminu: niespełniony warunek "
-                                           f"(protokół {ids}).",
-                                           f"You are not admitted to this exam: condition not met "
-                                           f"(exam report {ids})."), examrep_ids=[str(i) for i in failed])
+                           user_message=ld("Brak dopuszczenia do egzaminu: niespełniony warunek w protokole "
+                                           + "; ".join(names[i]["pl"] for i in failed) + ".",
+                                           "You are not admitted to this exam: the condition of "
+                                           + "; ".join(names[i]["en"] for i in failed) + " is not met."),
+                           examrep_ids=[str(i) for i in failed])
 
 
 def admission_lists(exam):

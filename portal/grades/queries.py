@@ -143,3 +143,25 @@ def terms_of_student(user_id):
         return []
     term_ids = db.select(CourseEdition.term_id).where(CourseEdition.id.in_(ids))
     return list(db.session.scalars(db.select(Term).where(Term.id.in_(term_ids)).order_by(Term.order_key.desc())))
+
+
+def reports_of_courses(course_ids):
+    """The exam reports of these courses' editions (newest term first), sessions loaded, for pickers."""
+    if not course_ids:
+        return []
+    query = (db.select(ExamReport).join(CourseEdition, CourseEdition.id == ExamReport.edition_id)
+             .where(CourseEdition.course_id.in_(course_ids))
+             .options(db.selectinload(ExamReport.sessions), db.joinedload(ExamReport.edition),
+                      db.joinedload(ExamReport.unit).joinedload(CourseUnit.classtype))
+             .order_by(CourseEdition.term_id.desc(), CourseEdition.course_id, ExamReport.unit_id.is_not(None),
+                       ExamReport.id))
+    return list(db.session.scalars(query).unique())
+
+
+def reports_by_id(report_ids):
+    """{id: report} of these exam reports, with their editions and units loaded."""
+    if not report_ids:
+        return {}
+    query = (db.select(ExamReport).where(ExamReport.id.in_(set(report_ids)))
+             .options(db.joinedload(ExamReport.edition), db.joinedload(ExamReport.unit).joinedload(CourseUnit.classtype)))
+    return {r.id: r for r in db.session.scalars(query).unique()}

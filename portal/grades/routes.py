@@ -2,13 +2,14 @@
 from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..errors import ServiceError
 from ..extensions import db
 from . import access, csvio, grid as grid_mod, queries, services
 from .forms import ApplyImportForm, GradeRowForm, ImportForm
+from .models import STATUS_NAMES
 
 bp = Blueprint("grades", __name__, url_prefix="/grades", static_folder="static",
                static_url_path="/static/grades")
@@ -185,7 +186,7 @@ def apply_import(report_id, number):
         rows = csvio.preview(grid, form.content.data or "")
         return render_template("grades/import_preview.html", report=report, session=session, rows=rows,
                                apply_form=form), 409
-    flash(_("Imported %(n)d changes.", n=done), "success")
+    flash(ngettext("Imported %(num)d change.", "Imported %(num)d changes.", done), "success")
     return redirect(url_for(".session_grid", report_id=report.id, number=session.number), 303)
 
 
@@ -194,7 +195,7 @@ def apply_import(report_id, number):
 def print_view(report_id, number):
     """The protocol for printing."""
     report, session, grid = load(report_id, number)
-    return render_template("grades/print.html", grid=grid, report=report, session=session)
+    return render_template("grades/print.html", grid=grid, report=report, session=session, status_names=STATUS_NAMES)
 
 
 from . import routes_student  # noqa: E402,F401  (the students' pages on the same blueprint)

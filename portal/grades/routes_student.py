@@ -1,7 +1,7 @@
 """Students' pages: my grades by term, latest grades, one course's grades, term average, history."""
 from datetime import timedelta
 
-from flask import abort, render_template, request, session as cookie
+from flask import abort, redirect, render_template, request, session as cookie, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
@@ -35,6 +35,20 @@ def _reports_view(user_id, term_id):
         by_session = queries.grades_by_session(report, user_id)
         editions.setdefault(report.edition, []).append((report, by_session, queries.final_grade(report, user_id)))
     return sorted(editions.items(), key=lambda item: item[0].course_id)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The grades section: students to their grades, graders to their exam reports."""
+    user = current_user
+    if user.is_student and not user.is_staff:
+        return redirect(url_for("grades.my_grades"))
+    if user.is_staff and not user.is_student:
+        return redirect(url_for("grades.reports"))
+    if not user.is_student:
+        abort(404)
+    return render_template("grades/index.html")
 
 
 @bp.route("/my")

@@ -1,5 +1,5 @@
 """Forms of the meetings pages."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, TimeField)
@@ -7,6 +7,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .calendar import FREQUENCIES
+
+# Polish adjectives agree with "spotkanie" (neuter): a context of their own.
+MEETING_STATES = {"active": lazy_pgettext("meeting", "active"), "in_preparation": lazy_pgettext("meeting", "in preparation"),
+                  "closed": lazy_pgettext("meeting", "closed"), "archived": lazy_pgettext("meeting", "archived")}
 
 
 def options(pairs):
@@ -25,8 +29,7 @@ class RejectForm(FlaskForm):
 
 
 def state_choices():
-    return [("active", _l("active")), ("in_preparation", _l("in preparation")), ("closed", _l("closed")),
-            ("archived", _l("archived"))]
+    return [(state, label) for state, label in MEETING_STATES.items()]
 
 
 class MeetingForm(FlaskForm):

@@ -1,4 +1,6 @@
 """A person's consultation bookings as an iCalendar file."""
+from flask_babel import gettext as _
+
 from ..ical import ics_response
 from ..langdict import pick
 
@@ -12,7 +14,7 @@ def bookings_response(entries):
         meeting = date.meeting
         notes = [pick(meeting.comment), pick(date.comment)]
         if entry.is_reserve:
-            notes.append("reserve list / lista rezerwowa")
+            notes.append(_("On the reserve list, place %(n)s.", n=entry.reserve_position()))
         events.append({
             "uid": f"meeting-participant-{entry.id}@indeks",
             "start": date.start_time, "end": date.end_time,
@@ -21,4 +23,4 @@ def bookings_response(entries):
             "description": "\n".join(n for n in notes if n),
             "status": "CONFIRMED" if entry.status == "accepted" and not entry.is_reserve else "TENTATIVE",
         })
-    return ics_response("Indeks: konsultacje / consultations", events, "consultations.ics")
+    return ics_response(_("Indeks: consultations"), events, "consultations.ics")

@@ -20,7 +20,8 @@ def init_app(app):
     from ..demo import register_seed
     app.register_blueprint(bp)
     register_nav(app, "meetings.index", _l("Consultations"), lambda u: True,
-                 _l("Book a consultation date with a lecturer; see your bookings."))
+                 _l("Book a consultation date with a lecturer; see your bookings."),
+                 staff_description=_l("Every consultation open now, as students see them."))
     register_nav(app, "meetings.manage", _l("My consultations"), lambda u: u.is_staff,
                  _l("Publish consultation dates, accept or reject participants, notes."))
     register_seed(app, 60, seed)

@@ -2,7 +2,7 @@
 from datetime import date as _date, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,7 +14,7 @@ from ..langdict import pick
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, Faculty, Room, Term
 from . import calendar, manage as ops, queries
 from .blueprint import attempt, bp, flash_error, require_staff
-from .forms import DateForm, DatesRuleForm, MeetingForm
+from .forms import MEETING_STATES, DateForm, DatesRuleForm, MeetingForm
 from .models import Meeting, MeetingDate
 
 
@@ -45,7 +45,7 @@ def manage():
     stmt = select(Meeting).order_by(Meeting.id)
     if not current_user.is_admin:
         stmt = stmt.where(Meeting.lecturer_id == current_user.id)
-    return render_template("meetings/manage.html", meetings=list(db.session.scalars(stmt)))
+    return render_template("meetings/manage.html", meetings=list(db.session.scalars(stmt)), states=MEETING_STATES)
 
 
 def _meeting_form(meeting=None):
@@ -132,7 +132,7 @@ def manage_meeting(meeting_id):
                     f.reserve_seats_limit.data, f.registration_days_before.data, f.registration_hours_before.data,
                     f.room_id.data or None, f.comment_pl.data, f.comment_en.data))
                 if not err:
-                    flash(_("%(n)d dates created.", n=len(created)), "success")
+                    flash(ngettext("%(num)d date created.", "%(num)d dates created.", len(created)), "success")
                     return redirect(url_for("meetings.manage_meeting", meeting_id=meeting.id), code=303)
                 flash_error(err)
                 status = err.status

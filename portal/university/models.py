@@ -180,14 +180,24 @@ class GradeType(db.Model):
                              order_by="GradeValue.order_key")
 
     def value_for(self, symbol):
-        """The value whose symbol matches, tolerating "4.5" for "4,5" and any case."""
+        """The value whose symbol matches, tolerating "4.5" for "4,5", any case, and the English
+        symbols ("pass" for ZAL) that English pages show."""
         if symbol is None:
             return None
         wanted = str(symbol).strip().replace(".", ",").upper()
         for value in self.values:
-            if value.symbol.upper() == wanted:
+            if wanted in (value.symbol.upper(), SYMBOLS_EN.get(value.symbol, "").upper()):
                 return value
         return None
+
+
+# Pass/fail symbols as English pages write them; numeric grades read the same in both languages.
+SYMBOLS_EN = {"ZAL": "pass", "NZAL": "fail"}
+
+
+def shown_symbol(symbol, lang):
+    """A grade symbol in the interface language: ZAL / NZAL in Polish, pass / fail in English."""
+    return SYMBOLS_EN.get(symbol, symbol) if lang == "en" and symbol else (symbol or "")
 
 
 class GradeValue(db.Model):

@@ -11,3 +11,10 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+// Print buttons (hidden without JavaScript, where the browser's own Print remains).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+});
