@@ -199,6 +199,14 @@ def test_local_login_can_be_switched_off(sso, cas, make):
     assert with_password.post("/login", data={"login": "student1", "password": "demo"}).status_code == 302
 
 
+def test_public_url_behind_a_proxy(sso, cas, idp):
+    client = sso(SSO_PUBLIC_URL="https://indeks.example.edu.pl/")
+    service = parse_qs(urlsplit(client.get("/login/cas").location).query)["service"][0]
+    assert service.startswith("https://indeks.example.edu.pl/login/cas/callback?state=")
+    redirect_uri = parse_qs(urlsplit(client.get("/login/oidc").location).query)["redirect_uri"][0]
+    assert redirect_uri == "https://indeks.example.edu.pl/login/oidc/callback"
+
+
 def test_no_sso_configured_shows_no_buttons_and_no_routes(client):
     page = client.get("/login")
     assert b"sso-" not in page.data

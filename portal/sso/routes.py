@@ -41,8 +41,15 @@ def _state_refused():
                             "en": "This sign-in was not started in this browser. Please sign in again."})
 
 
+def _external(endpoint, **values):
+    """The absolute URL a provider sends the person back to: SSO_PUBLIC_URL when set (behind a
+    reverse proxy the request may not show the public scheme and host), else this request's."""
+    base = current_app.config["SSO_PUBLIC_URL"].rstrip("/")
+    return base + url_for(endpoint, **values) if base else url_for(endpoint, **values, _external=True)
+
+
 def _cas_service(state):
-    return url_for("sso.cas_callback", state=state, _external=True)
+    return _external("sso.cas_callback", state=state)
 
 
 @bp.route("/login/cas")
@@ -78,7 +85,7 @@ def oidc_login():
     if not oidc_enabled(current_app.config):
         abort(404)
     session["sso_next"] = request.args.get("next")
-    return oidc.start(url_for("sso.oidc_callback", _external=True))
+    return oidc.start(_external("sso.oidc_callback"))
 
 
 @bp.route("/login/oidc/callback")

@@ -19,6 +19,7 @@ SETTINGS = {
     "OIDC_STUDENT_NUMBER_CLAIM": ("", "str"),
     "OIDC_LABEL": ("", "str"),
     "SSO_TIMEOUT": ("10", "int"),                 # seconds to wait for the provider's server
+    "SSO_PUBLIC_URL": ("", "str"),                # e.g. https://indeks.uni.example.edu.pl behind a proxy
 }
 
 
