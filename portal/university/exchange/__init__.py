@@ -8,7 +8,8 @@ from ..reference import ensure_reference_data
 from .apply import apply_dataset
 from .checks import check_dataset
 from .export import export_manifest, export_records
-from .files import Dataset, Problem, Row, read_dataset, write_dataset
+from .files import Dataset, Problem, Row, read_dataset
+from .writing import write_dataset
 from .state import State
 
 

@@ -12,6 +12,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, NaiveDateti
                       StringConstraints, model_validator)
 
 FORMAT_NAME = "indeks-university"
+MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 LIST_SEPARATOR = "|"  # list cells in CSV: "u1|u2|u3" (the USOS API's own list separator)
 

@@ -1,5 +1,8 @@
 """A USOS API client for the sync: OAuth 1.0a signed calls (Authlib) with an administrative
 consumer and no token, batched multi-object methods and paged searches."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import requests
 from authlib.integrations.requests_client import OAuth1Session
 
@@ -9,12 +12,12 @@ class UsosError(Exception):
 
 
 class UsosClient:
-    def __init__(self, base_url, consumer_key, consumer_secret, timeout=60):
+    def __init__(self, base_url, consumer_key, consumer_secret, timeout=60, workers=4):
         base = base_url.rstrip("/")
         self.base = base + "/" if base.endswith("/services") else base + "/services/"
         self.session = OAuth1Session(consumer_key, consumer_secret)
-        self.timeout = timeout
-        self.calls = 0
+        self.timeout, self.workers = timeout, workers
+        self.calls, self._count = 0, threading.Lock()
 
     def call(self, method, **params):
         """The JSON answer of services/<method>; None-valued parameters are left out."""
@@ -23,7 +26,8 @@ class UsosClient:
             response = self.session.post(self.base + method, data=data, timeout=self.timeout)
         except requests.RequestException as err:
             raise UsosError(f"services/{method}: {err}") from err
-        self.calls += 1
+        with self._count:
+            self.calls += 1
         try:
             answer = response.json()
         except ValueError:
@@ -32,6 +36,11 @@ class UsosClient:
             message = answer.get("message") if isinstance(answer, dict) else None
             raise UsosError(f"services/{method}: HTTP {response.status_code}: {message or answer}")
         return answer
+
+    def map(self, ask, items):
+        """[ask(item) for item in items], a few at a time: a sync makes thousands of small calls."""
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            return list(pool.map(ask, items))
 
     def many(self, method, param, ids, batch=50, **params):
         """{id: object} from a method taking pipe-separated IDs, `batch` IDs a call."""
