@@ -13,6 +13,23 @@ from .errors import ServiceError
 from .langdict import pick
 
 
+# The only endpoints an anonymous visitor may use; every other page and form of the portal
+# sends them to sign in (tests/test_sign_in_required.py walks the URL map and holds every route
+# to this list). Static files (`static`, `<blueprint>.static`) are public as well.
+PUBLIC_ENDPOINTS = frozenset({
+    "auth.login",           # signing in
+    "home.set_language",    # the language switch works on the sign-in page too
+    "oauth.request_token",  # OAuth-signed: the protocol decides who may call
+    "oauth.access_token",
+    "api.dispatch",         # services/*: each method declares its consumer and token rules
+})
+
+
+def is_public(endpoint):
+    """Whether anonymous visitors may use `endpoint` (see PUBLIC_ENDPOINTS)."""
+    return endpoint in PUBLIC_ENDPOINTS or endpoint == "static" or endpoint.endswith(".static")
+
+
 @dataclass
 class NavItem:
     endpoint: str

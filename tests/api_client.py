@@ -1,6 +1,7 @@
 """Signed services/* calls from tests, through Flask's test client, as a real OAuth client signs them."""
 from urllib.parse import urlencode
 
+from flask.testing import FlaskClient
 from oauthlib.oauth1 import SIGNATURE_HMAC, SIGNATURE_TYPE_AUTH_HEADER, Client
 
 from portal.api.services import create_consumer, issue_access_token
@@ -18,7 +19,8 @@ class ApiClient:
 
     def __init__(self, app):
         self.app = app
-        self.client = app.test_client()
+        # A plain client: signed API calls carry no CSRF token (services/* is exempt).
+        self.client = FlaskClient(app, app.response_class, use_cookies=True)
         with app.app_context():
             c = create_consumer("Test app")
             a = create_consumer("Admin app", administrative=True)

@@ -1,7 +1,9 @@
 """Fixtures: `app`, `client`, `runner`, `auth`, factory fixtures, and live servers.
 
 Set INDEKS_TEST_DB=postgresql to run everything against a throwaway PostgreSQL server
-(started once per run); the default is a fresh SQLite file per test.
+(started once per run); the default is a fresh SQLite file per test. CSRF protection is on, as
+in production: the test client sends the token as a browser does (see browser_client.py).
+Tests run in random order (pytest-randomly); the seed is printed at the end of the run.
 """
 import os
 import re
@@ -16,11 +18,26 @@ import requests
 from portal import create_app
 from portal.extensions import db
 
+from .browser_client import BrowserClient
 from .factories import Factory
 from .pg import PostgresServer, free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKEND = os.environ.get("INDEKS_TEST_DB", "sqlite")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the quick subset: every test that needs neither a browser nor a live server."""
+    for item in items:
+        if not any(item.get_closest_marker(m) for m in ("browser", "live")):
+            item.add_marker(pytest.mark.quick)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    seed = getattr(config.option, "randomly_seed", None)
+    if seed is not None and config.pluginmanager.hasplugin("randomly"):
+        terminalreporter.write_line(f"Tests ran in random order; replay it with --randomly-seed={seed} "
+                                    f"(file order: -p no:randomly)")
 
 
 @pytest.fixture(scope="session")
@@ -59,9 +76,10 @@ def app(db_url):
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "WTF_CSRF_ENABLED": False,
+        "WTF_CSRF_ENABLED": True,
         "OAUTH_TIMESTAMP_WINDOW": 300,
     })
+    app.test_client_class = BrowserClient
     with app.app_context():
         if BACKEND == "sqlite":
             db.create_all()

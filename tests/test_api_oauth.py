@@ -176,18 +176,19 @@ def test_interactivity_minimal_skips_the_question_after_an_earlier_approval(api,
 
 
 def test_authorize_post_needs_csrf(app, api, uni):
-    app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
-    client.post("/login", data={"login": "coord", "password": "demo"})  # refused without CSRF
+    r = client.post("/login", data={"login": "coord", "password": "demo"}, csrf=False)
+    assert r.status_code == 400  # the login form needs CSRF too
     issued = form_answer(request_token(api))
     page = client.get(f"/services/oauth/authorize?oauth_token={issued['oauth_token']}")
-    assert page.status_code == 302  # not signed in: the login form needs CSRF too
+    assert page.status_code == 302  # not signed in
     from .conftest import CSRF_RE
     login_page = client.get("/login").get_data(as_text=True)
     client.post("/login", data={"login": "coord", "password": "demo",
                                 "csrf_token": CSRF_RE.search(login_page).group(1)})
     page = client.get(f"/services/oauth/authorize?oauth_token={issued['oauth_token']}").get_data(as_text=True)
-    r = client.post("/services/oauth/authorize", data={"oauth_token": issued["oauth_token"], "decision": "approve"})
+    r = client.post("/services/oauth/authorize", data={"oauth_token": issued["oauth_token"], "decision": "approve"},
+                    csrf=False)
     assert r.status_code == 400  # CSRF protection refuses the forged approval
     with app.app_context():
         assert db.session.scalar(db.select(Token).filter_by(token=issued["oauth_token"])).verifier is None

@@ -55,8 +55,9 @@ def test_demo_logins_work(client, app):
     with app.app_context():
         from portal.demo import seed_demo
         seed_demo()
-    for login in ("admin", "lecturer1", "student1"):
+    for login, role in (("admin", "role-admin"), ("lecturer1", "role-lecturer"), ("student1", "role-student")):
         r = client.post("/login", data={"login": login, "password": "demo"})
         assert r.status_code == 302, login
-        assert client.get("/").status_code == 200
+        home = client.get("/")
+        assert home.status_code == 200 and role in home.get_data(as_text=True), login
         client.post("/logout")

@@ -176,7 +176,8 @@ def test_student_pages(client, auth, app, uni):
     page = client.get("/grades/my").get_data(as_text=True)
     assert "Term average: 4.00" in page and "Rule:" in page and "TOPSECRET" not in page
     assert 'data-testid="new"' in page
-    assert client.get("/grades/my/latest").status_code == 200
+    page = client.get("/grades/my/latest").get_data(as_text=True)
+    assert 'data-testid="latest"' in page and "well" in page and "TOPSECRET" not in page
     page = client.get(f"/grades/my/course/{uni.edition.id}").get_data(as_text=True)
     assert "well" in page and "TOPSECRET" not in page
     r = client.get(f"/grades/my/grades/{uni.grade.id}/history")

@@ -86,7 +86,8 @@ def test_my_bookings_and_ical(client, auth, mf, m):
 
 def test_lecturer_creates_meeting_and_dates_from_rule(client, auth, app, m):
     auth.login("coord")
-    assert client.get("/meetings/manage").status_code == 200
+    page = client.get("/meetings/manage").get_data(as_text=True)
+    assert page.count('data-testid="managed-meeting"') == 1 and f"/meetings/manage/{m.meeting.id}\"" in page
     r = client.post("/meetings/manage/new", data={"name_pl": "Dyżur", "name_en": "Duty", "faculty_id": "FAC",
                                                   "term_id": m.term.id, "open": "y", "state": "active",
                                                   "substantiation_mode": "this_faculty_only", "auto_accept": "y"})
@@ -115,9 +116,17 @@ def test_lecturer_creates_meeting_and_dates_from_rule(client, auth, app, m):
         assert dates[0].registration_end_time == dates[0].start_time - timedelta(hours=2)
     bad = client.post(f"/meetings/manage/{meeting.id}", data={**rule, "end_date": "2000-01-01"})
     assert bad.status_code == 422
-    assert client.get(f"/meetings/manage/{meeting.id}").status_code == 200
-    assert client.get("/meetings/manage/calendar?start=" + start.isoformat()).status_code == 200
-    assert client.get("/meetings/manage/calendar?start=garbage").status_code == 200
+    page = client.get(f"/meetings/manage/{meeting.id}").get_data(as_text=True)
+    assert page.count('data-testid="date-row"') == 2 and "Dyżur" in page
+    assert all(f"/meetings/manage/dates/{d.id}/participants" in page for d in dates)
+    page = client.get("/meetings/manage/calendar?start=" + start.isoformat()).get_data(as_text=True)
+    assert page.count('data-testid="day"') == 7 and "12:00–13:00" in page
+    assert f"/meetings/manage/dates/{dates[0].id}/participants" in page
+    assert f"/meetings/manage/dates/{dates[1].id}/participants" not in page  # two weeks later
+    page = client.get("/meetings/manage/calendar?start=garbage").get_data(as_text=True)  # this week
+    monday = clock.today() - timedelta(days=clock.today().weekday())
+    assert page.count('data-testid="day"') == 7
+    assert f"/meetings/manage/calendar?start={(monday + timedelta(days=7)).isoformat()}" in page
 
 
 def test_other_lecturer_cannot_manage(client, auth, m):
@@ -136,7 +145,8 @@ def test_edit_and_cancel_date_more_seats_promote(client, auth, app, mf, m):
             "registration_start": d.registration_start_time.date().isoformat(), "registration_start_time": "08:00",
             "registration_end": d.start_time.date().isoformat(), "registration_end_time": "09:00",
             "seats_limit": "3", "reserve_seats_limit": "1", "room_id": ""}
-    assert client.get(f"/meetings/manage/dates/{d.id}/edit").status_code == 200
+    page = client.get(f"/meetings/manage/dates/{d.id}/edit").get_data(as_text=True)
+    assert f'value="{d.start_time.date().isoformat()}"' in page and 'name="seats_limit"' in page
     r = client.post(f"/meetings/manage/dates/{d.id}/edit", data=form)
     assert r.status_code == 303
     assert [x[1:] for x in rows(app, d)] == [("accepted", False, 1), ("accepted", False, 2), ("accepted", False, 3)]
@@ -196,7 +206,8 @@ def test_staff_sign_up_person_and_external(client, auth, app, m):
 def test_notes_page(client, auth, app, m):
     auth.login("coord")
     url = f"/meetings/manage/notes/{m.student.id}?fac=FAC&term={m.term.id}"
-    assert client.get(url).status_code == 200
+    page = client.get(url).get_data(as_text=True)
+    assert m.student.full_name in page and 'data-testid="save-notes"' in page
     r = client.post(url, data={"public_note": "Dobrze", "private_note": "Tajne"})
     assert r.status_code == 303
     auth.logout()
