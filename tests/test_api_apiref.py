@@ -44,7 +44,8 @@ def test_method_doc_for_every_method(client):
 def test_method_doc_details(client):
     doc = client.get("/services/apiref/method?name=services/users/user").get_json()
     assert doc["arguments"][0] == {"name": "user_id", "is_required": False, "is_deprecated": False,
-                                   "default_value": None, "description": ""}
+                                   "default_value": None,
+                                   "description": "ID of the user; by default the user of the access token."}
     fields_arg = next(a for a in doc["arguments"] if a["name"] == "fields")
     assert fields_arg["default_value"] == "id|first_name|last_name"
     r = client.get("/services/apiref/method?name=services/users/user&fields=name|brief_description")

@@ -50,7 +50,7 @@ def test_examrep_default_nested_and_secondary(api, uni):
                               "|counts_into_average|edit_access"))
     assert body["grade_type"]["id"] == "PL" and "4,5" in [v["symbol"] for v in body["grade_type"]["values"]]
     assert body["course_unit"]["id"] == str(uni.classes_unit.id)
-    assert body["course_edition"]["course_id"] == uni.course.id
+    assert body["course_edition"]["course"]["id"] == uni.course.id  # course_edition2 by default: course, term
     assert body["active_sessions"] == [{"number": 1}]
     assert body["edit_access"] is True and body["counts_into_average"] is True
     assert ok(api.call(M + "examrep", user=uni.lecturer, examrep_id=uni.general.id,

@@ -2,7 +2,7 @@
 from flask import request
 
 from .errors import object_not_found
-from .registry import F, METHODS, MODULES, SCOPES, P, method, module, scope
+from .registry import F, METHODS, MODULES, RESOURCES, SCOPES, P, method, module, scope
 
 module("services/apiref", "API reference", "Documentation of the API's modules, methods and scopes.")
 
@@ -45,7 +45,10 @@ def _result_fields(m):
     out = []
     for name, f in m.resource.fields.items():
         text = f.description or name.replace("_", " ").capitalize() + "."
-        if f.ref:
+        target = RESOURCES.get(f.ref) if f.ref else None
+        if target is not None and target.owner:
+            text += " Its objects have the fields " + ", ".join(target.fields) + "; select them in brackets."
+        elif f.ref:
             text += f" This field references objects returned by {f.ref} method" + (
                 " (only primary are allowed)." if f.only_primary else ".")
         out.append({"name": name, "description": text, "is_primary": f.primary,

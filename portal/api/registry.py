@@ -66,6 +66,10 @@ class Resource:
     """The fields of the objects a method returns; nested selectors resolve through these."""
     method: str
     fields: dict
+    # Set for an object that exists only inside another method's answer (a search item, the
+    # sizes of a photo): the method whose answer holds it (`inline`).
+    owner: Optional[str] = None
+    default: Optional[str] = None  # inline objects: the selector used without brackets
 
     def load_options(self, tree):
         """Loader options for the fields a compiled selector asks for, nested ones chained:
@@ -124,6 +128,15 @@ class Method:
 def resource(method_path, fields):
     res = Resource(method_path, fields)
     RESOURCES[method_path] = res
+    return res
+
+
+def inline(owner, name, fields, default=None):
+    """Fields of an object nested in `owner`'s answer that no method of its own returns;
+    a field holding it is `ref(getter, <the returned Resource>.method)`. Without brackets it
+    shows `default` (all its primary fields when None)."""
+    res = Resource(f"{owner}#{name}", fields, owner=owner, default=default)
+    RESOURCES[res.method] = res
     return res
 
 

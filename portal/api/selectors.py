@@ -44,6 +44,8 @@ def default_selector(method_path):
     if res is None:
         return "id"
     primary = [name for name, f in res.fields.items() if f.primary]
+    if res.owner:
+        return res.default or "|".join(primary)
     return "id" if "id" in res.fields else (primary[0] if primary else "")
 
 
@@ -57,6 +59,7 @@ def compile_selector(method_path, text, only_primary=False, resource=None, depth
     if res is None:
         raise ApiError("method_not_found", f"Method {method_path} has no fields.", status=500)
     tree = {}
+    method_path = res.owner or method_path  # errors name a method, also for inline objects
     for name, sub in parse(text).items():
         f = res.fields.get(name)
         if f is None:
@@ -119,8 +122,8 @@ def _ids(method_path, value, call):
 def project_many(method_path, value, tree, call):
     if value is None:
         return None
-    if isinstance(value, dict):
-        return {k: project(method_path, v, tree, call) for k, v in value.items()}
+    if isinstance(value, dict):  # keyed by id, or by term and then a list (groups/user)
+        return {k: project_many(method_path, v, tree, call) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [project(method_path, v, tree, call) for v in value]
     return project(method_path, value, tree, call)

@@ -3,6 +3,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..langdict import LangDictType
 
 
 class User(UserMixin, db.Model):
@@ -14,11 +15,19 @@ class User(UserMixin, db.Model):
     external_id = db.Column(db.String(64), unique=True)
     password_hash = db.Column(db.String(256), nullable=False, default="!")
     first_name = db.Column(db.String(100), nullable=False)
+    middle_names = db.Column(db.String(100))
     last_name = db.Column(db.String(100), nullable=False)
+    sex = db.Column(db.String(1))  # "M", "F", or unknown (None)
     email = db.Column(db.String(200))
     student_number = db.Column(db.String(32), unique=True)
+    library_card_id = db.Column(db.String(32), unique=True)
     titles_before = db.Column(db.String(100))
     titles_after = db.Column(db.String(100))
+    # Contact details a staff member publishes; None for nobody.
+    homepage_url = db.Column(db.String(500))
+    phone_numbers = db.Column(db.JSON)  # list of strings
+    office_hours = db.Column(LangDictType)
+    interests = db.Column(LangDictType)
     # Roles; one person may hold several (a doctoral student who also teaches).
     is_student = db.Column(db.Boolean, nullable=False, default=False)
     is_lecturer = db.Column(db.Boolean, nullable=False, default=False)
@@ -26,6 +35,12 @@ class User(UserMixin, db.Model):
     # Faculty the person belongs to (students: their programme's; staff: their unit's).
     faculty_id = db.Column(db.String(32), db.ForeignKey("faculties.id"))
     faculty = db.relationship("Faculty")
+    student_programmes = db.relationship("StudentProgramme", back_populates="user",
+                                         order_by="(StudentProgramme.is_primary.desc(), StudentProgramme.id)")
+    employment_positions = db.relationship("EmploymentPosition", order_by="EmploymentPosition.id",
+                                           cascade="all, delete-orphan")
+    employment_functions = db.relationship("EmploymentFunction", order_by="EmploymentFunction.id",
+                                           cascade="all, delete-orphan")
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
@@ -37,6 +52,40 @@ class User(UserMixin, db.Model):
     def is_staff(self):
         """University employees: lecturers and administrative staff."""
         return bool(self.is_lecturer or self.is_admin)
+
+    @property
+    def staff_status(self):
+        """USOS staff status: 2 an academic teacher, 1 other staff, 0 not staff."""
+        return 2 if self.is_lecturer else 1 if self.is_admin else 0
+
+    @property
+    def student_status(self):
+        """USOS student status: 2 an active student, 1 a former (inactive) one, 0 never a student.
+        A student without recorded programmes counts as active."""
+        if self.is_student and (not self.student_programmes
+                                or any(p.is_active for p in self.student_programmes)):
+            return 2
+        return 1 if self.student_programmes or self.is_student else 0
+
+    @property
+    def phd_student_status(self):
+        """Like student_status, counting doctoral programmes only."""
+        doctoral = [p for p in self.student_programmes if p.programme.is_doctoral]
+        if not doctoral:
+            return 0
+        return 2 if any(p.is_active for p in doctoral) else 1
+
+    def shows_personal_data_to(self, viewer):
+        """Student number, library card and study programmes: the person and university staff."""
+        return viewer is not None and (viewer.id == self.id or viewer.is_staff)
+
+    def shows_email_to(self, viewer):
+        """The e-mail address: the person and staff (applications also need a scope for it)."""
+        return viewer is not None and (viewer.id == self.id or viewer.is_staff)
+
+    def shows_contact_to(self, viewer):
+        """Phone numbers: a staff member's are public; anyone else's as personal data."""
+        return self.is_staff or self.shows_personal_data_to(viewer)
 
     @property
     def roles(self):

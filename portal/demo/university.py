@@ -13,6 +13,7 @@ from ..university.models import (Building, ClassGroup, Course, CourseEdition, Co
                                  Faculty, Room, Term, TimetableMeeting)
 from ..university.reference import ensure_reference_data
 from ..university.terms import current_and_previous, order_key, term_bounds, term_id, term_name
+from .people import seed_people
 
 FIRST = ["Anna", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Paweł", "Agnieszka", "Michał",
          "Joanna", "Krzysztof", "Aleksandra", "Jakub", "Zofia", "Marcin", "Natalia", "Kamil",
@@ -23,21 +24,29 @@ LAST = ["Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński",
         "Kwiatkowski", "Krawczyk", "Piotrowski", "Grabowski", "Nowakowski", "Pawłowski",
         "Michalski", "Adamczyk", "Dudek", "Zając", "Wieczorek", "Jabłoński", "Król", "Majewski"]
 
-# (id, faculty, pl, en, units: class type -> number of groups)
+# (id, faculty, pl, en, units: class type -> number of groups, ECTS credits)
 COURSES = [
-    ("INF-ALG", "WMI", "Algorytmy i struktury danych", "Algorithms and Data Structures", {"WYK": 1, "CW": 3}),
-    ("INF-BD", "WMI", "Bazy danych", "Databases", {"WYK": 1, "LAB": 3}),
-    ("INF-SO", "WMI", "Systemy operacyjne", "Operating Systems", {"WYK": 1, "LAB": 2}),
-    ("INF-SK", "WMI", "Sieci komputerowe", "Computer Networks", {"WYK": 1, "LAB": 2}),
-    ("INF-PO", "WMI", "Programowanie obiektowe", "Object-Oriented Programming", {"WYK": 1, "LAB": 3}),
-    ("MAT-AM1", "WMI", "Analiza matematyczna I", "Mathematical Analysis I", {"WYK": 1, "CW": 3}),
-    ("MAT-ALG", "WMI", "Algebra liniowa", "Linear Algebra", {"WYK": 1, "CW": 2}),
-    ("MAT-PS", "WMI", "Probabilistyka i statystyka", "Probability and Statistics", {"WYK": 1, "CW": 2}),
-    ("FIZ-MECH", "WF", "Mechanika klasyczna", "Classical Mechanics", {"WYK": 1, "CW": 2}),
-    ("FIZ-ELM", "WF", "Elektromagnetyzm", "Electromagnetism", {"WYK": 1, "CW": 2}),
-    ("FIZ-LAB", "WF", "Pracownia fizyczna", "Physics Laboratory", {"LAB": 3}),
-    ("FIZ-KWANT", "WF", "Mechanika kwantowa", "Quantum Mechanics", {"WYK": 1, "SEM": 1}),
+    ("INF-ALG", "WMI", "Algorytmy i struktury danych", "Algorithms and Data Structures", {"WYK": 1, "CW": 3}, 6),
+    ("INF-BD", "WMI", "Bazy danych", "Databases", {"WYK": 1, "LAB": 3}, 5),
+    ("INF-SO", "WMI", "Systemy operacyjne", "Operating Systems", {"WYK": 1, "LAB": 2}, 5),
+    ("INF-SK", "WMI", "Sieci komputerowe", "Computer Networks", {"WYK": 1, "LAB": 2}, 4),
+    ("INF-PO", "WMI", "Programowanie obiektowe", "Object-Oriented Programming", {"WYK": 1, "LAB": 3}, 6),
+    ("MAT-AM1", "WMI", "Analiza matematyczna I", "Mathematical Analysis I", {"WYK": 1, "CW": 3}, 7),
+    ("MAT-ALG", "WMI", "Algebra liniowa", "Linear Algebra", {"WYK": 1, "CW": 2}, 5),
+    ("MAT-PS", "WMI", "Probabilistyka i statystyka", "Probability and Statistics", {"WYK": 1, "CW": 2}, 5),
+    ("FIZ-MECH", "WF", "Mechanika klasyczna", "Classical Mechanics", {"WYK": 1, "CW": 2}, 6),
+    ("FIZ-ELM", "WF", "Elektromagnetyzm", "Electromagnetism", {"WYK": 1, "CW": 2}, 6),
+    ("FIZ-LAB", "WF", "Pracownia fizyczna", "Physics Laboratory", {"LAB": 3}, 4),
+    ("FIZ-KWANT", "WF", "Mechanika kwantowa", "Quantum Mechanics", {"WYK": 1, "SEM": 1}, 5),
 ]
+# Last term's edition of a course that gave other credits than the course does now.
+PREVIOUS_ECTS = {"INF-PO": 5}
+TEACHING = {
+    "WYK": ld("Wykład z prezentacją i dyskusją.", "Lecture with slides and discussion."),
+    "CW": ld("Rozwiązywanie zadań przy tablicy.", "Solving problems at the blackboard."),
+    "LAB": ld("Zadania praktyczne przy komputerze lub w pracowni.", "Hands-on tasks at a computer or in the lab."),
+    "SEM": ld("Referaty uczestników i dyskusja.", "Participants' talks and discussion."),
+}
 N_LECTURERS = 15
 N_STUDENTS = 300
 
@@ -66,7 +75,7 @@ def _person(rng, login, password_hash, **kwargs):
     if first.endswith("a") and last.endswith("ski"):
         last = last[:-1] + "a"
     return User(login=login, password_hash=password_hash, first_name=first, last_name=last,
-                email=f"{login}@indeks.example.edu.pl", **kwargs)
+                sex="F" if first.endswith("a") else "M", email=f"{login}@indeks.example.edu.pl", **kwargs)
 
 
 def seed_university(ctx):
@@ -102,7 +111,7 @@ def seed_university(ctx):
     db.session.add_all(ctx.rooms)
 
     ctx.admin = User(login="admin", password_hash=pw, first_name="Ada", last_name="Administratorska",
-                     email="admin@indeks.example.edu.pl", is_admin=True, is_lecturer=False, faculty_id="UNI")
+                     sex="F", email="admin@indeks.example.edu.pl", is_admin=True, is_lecturer=False, faculty_id="UNI")
     db.session.add(ctx.admin)
     for i in range(1, N_LECTURERS + 1):
         fac = "WF" if i > 11 else "WMI"
@@ -122,16 +131,16 @@ def seed_university(ctx):
     wmi_lecturers, wf_lecturers = ctx.lecturers[:11], ctx.lecturers[11:]
     wmi_students, wf_students = ctx.students[:240], ctx.students[240:]
     for term in (ctx.current_term, ctx.previous_term):
-        for index, (cid, fac, pl, en, units) in enumerate(COURSES):
+        for index, (cid, fac, pl, en, units, ects) in enumerate(COURSES):
             if term is ctx.current_term:
-                db.session.add(Course(id=cid, fac_id=fac, name=ld(pl, en), lang_id="pl",
-                                      ects_credits=[5, 6, 4, 3][index % 4]))
+                db.session.add(_course(cid, fac, pl, en, ects))
             elif index % 3 == 2:
                 continue  # not every course ran last term
             lecturers = wmi_lecturers if fac == "WMI" else wf_lecturers
             students = wmi_students if fac == "WMI" else wf_students
             coordinator = lecturers[index % len(lecturers)]
-            edition = CourseEdition(course_id=cid, term=term, coordinators=[coordinator])
+            edition = CourseEdition(course_id=cid, term=term, coordinators=[coordinator],
+                                    ects_credits=PREVIOUS_ECTS.get(cid, ects) if term is ctx.previous_term else ects)
             db.session.add(edition)
             ctx.editions.append(edition)
             # Each course has its own cohort of students, a window onto the faculty's.
@@ -140,7 +149,7 @@ def seed_university(ctx):
             if cid in ("INF-ALG", "INF-BD", "MAT-AM1") and term is ctx.current_term:
                 cohort = [ctx.students[0], ctx.students[1], *[s for s in cohort if s not in ctx.students[:2]]][:90]
             for classtype, n_groups in units.items():
-                unit = CourseUnit(edition=edition, classtype_id=classtype)
+                unit = CourseUnit(edition=edition, classtype_id=classtype, teaching_methods=TEACHING[classtype])
                 db.session.add(unit)
                 for number in range(1, n_groups + 1):
                     teacher = coordinator if (classtype in ("WYK", "SEM") or number == 1) else \
@@ -151,6 +160,20 @@ def seed_university(ctx):
                     ctx.groups.append(group)
                     _timetable(ctx, group, term, weekday=(index + number) % 5, hour=8 + 2 * ((index + number) % 5))
     db.session.flush()
+    seed_people(ctx)
+
+
+def _course(cid, fac, pl, en, ects):
+    """A course with the syllabus texts the university publishes."""
+    return Course(id=cid, fac_id=fac, name=ld(pl, en), lang_id="pl", ects_credits=ects,
+                  description=ld(f"Przedmiot „{pl}” wprowadza w podstawowe pojęcia, metody i wyniki dziedziny.",
+                                 f"The course “{en}” introduces the basic notions, methods and results of its field."),
+                  learning_outcomes=ld("Student zna pojęcia przedmiotu i potrafi je stosować do typowych zadań.",
+                                       "The student knows the course's notions and can apply them to typical tasks."),
+                  assessment_criteria=ld("Egzamin pisemny (60%) oraz zaliczenie ćwiczeń lub laboratorium (40%).",
+                                         "A written exam (60%) and the classes or laboratory credit (40%)."),
+                  bibliography=ld("Lista lektur podawana na pierwszym wykładzie.",
+                                  "A reading list is given at the first lecture."))
 
 
 def _timetable(ctx, group, term, weekday, hour):

@@ -3,13 +3,8 @@ import functools
 
 from .. import clock
 from ..api.errors import field_error, param_invalid
-from ..api.registry import fallback, method
+from ..api.registry import method
 from ..errors import ServiceError
-
-# Referenced methods this installation does not serve (yet), and what to point at instead;
-# the registry applies them once every feature is loaded (registry.wire).
-fallback("services/users/user2", "services/users/user")
-fallback("services/courses/course_edition2", "services/courses/course_edition")
 
 
 def deferred_ref(field, path):

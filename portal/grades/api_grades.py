@@ -1,6 +1,7 @@
 """services/grades: a person's grades (exam_id is the id of an exam report), grade types; and the
 older services/examrep/exam and exam_session, answered from the same data as services/examrep2."""
 import re
+from types import SimpleNamespace
 
 from ..api.errors import field_error, object_not_found, param_invalid
 from ..api.reference import get_edition
@@ -214,3 +215,42 @@ def old_exam(call):
          brief="Exam report session (older module; same data as services/examrep2/examrep_session).")
 def old_exam_session(call):
     return services.get_session(services.get_report(call.params["exam_id"], "exam_id"), call.params["number"], "number")
+
+
+@declare("services/examrep/user2", resource=OLD_EXAM, result="raw", default_fields="id|description|sessions",
+         consumer="required", token="required", scopes=("grades",),
+         params=[P("term_ids", type="ids", description="Pipe-separated IDs of terms; every term by default.")],
+         brief="Get the user's exam reports (older module).",
+         returns="A dictionary: term ID -> {course ID -> a list of the exam reports of that course edition which "
+                 "grade the user, with the fields you select}; a term without reports (or unknown) maps to {}.")
+def old_user_reports(call):
+    wanted = call.params["term_ids"]
+    out = {t: {} for t in wanted or ()}
+    for report in queries.student_reports(call.user.id):
+        term = report.edition.term_id
+        if wanted is None or term in out:
+            out.setdefault(term, {}).setdefault(report.edition.course_id, []).append(report)
+    return {t: {c: call.project(reports) for c, reports in courses.items()} for t, courses in out.items()}
+
+
+OLD_EDITION = resource("services/examrep/course_edition", {
+    "course_exam": ref(lambda e, call: e.course_exam, "services/examrep/exam",
+                       description="The exam report of the course edition (its first general report), or null."),
+    "course_units_exams": ref(lambda e, call: e.course_units_exams, "services/examrep/exam",
+                              description="A dictionary: course unit ID -> the unit's (first) exam report."),
+})
+
+
+@declare("services/examrep/course_edition", resource=OLD_EDITION, default_fields="course_exam|course_units_exams",
+         consumer="optional", token="optional", deprecated=True, params=EDITION_PARAMS, errors=("object_not_found",),
+         brief="Get exams and grades related to given course edition",
+         description="Exam reports of a course edition (older module). Grades in them follow the rules of "
+                     "services/examrep2: coordinators and lecturers of the edition see them.")
+def old_course_edition(call):
+    edition = get_edition(call.params["course_id"], call.params["term_id"], call.method.path)
+    reports = queries.reports_of_editions([edition.id])
+    units = {}
+    for report in reports:
+        if not report.is_general:
+            units.setdefault(str(report.unit_id), report)
+    return SimpleNamespace(course_exam=next((r for r in reports if r.is_general), None), course_units_exams=units)

@@ -10,7 +10,8 @@ from . import access
 from .models import ExamReport, ExamSession, Grade
 
 
-def _reports_of_editions(edition_ids):
+def reports_of_editions(edition_ids):
+    """Reports of these editions: by edition, the general reports first, then by unit."""
     if not edition_ids:
         return []
     return list(db.session.scalars(db.select(ExamReport).where(ExamReport.edition_id.in_(edition_ids))
@@ -46,7 +47,7 @@ def grader_reports(user, only_writable=False, active_terms_only=True):
         return []
     found = []
     now = clock.now()
-    candidates = _reports_of_editions(staff_edition_ids(user))
+    candidates = reports_of_editions(staff_edition_ids(user))
     known = {r.id for r in candidates}
     extra = access.examiner_report_ids(user.id) - known
     if extra:
@@ -66,13 +67,13 @@ def grader_reports(user, only_writable=False, active_terms_only=True):
 
 def examinee_reports(user, student):
     """Reports in which `user` may change the grades of `student`."""
-    return [r for r in _reports_of_editions(student_edition_ids(student.id))
+    return [r for r in reports_of_editions(student_edition_ids(student.id))
             if access.can(user, r, student.id, access.WRITE)]
 
 
 def student_reports(user_id, term_id=None, course_id=None):
     """Reports a student is graded in, optionally of one term and course."""
-    return [r for r in _reports_of_editions(student_edition_ids(user_id))
+    return [r for r in reports_of_editions(student_edition_ids(user_id))
             if (term_id is None or r.edition.term_id == term_id)
             and (course_id is None or r.edition.course_id == course_id)
             and (r.has_student(user_id) or _has_grade(r, user_id))]
@@ -165,3 +166,46 @@ def reports_by_id(report_ids):
     query = (db.select(ExamReport).where(ExamReport.id.in_(set(report_ids)))
              .options(db.joinedload(ExamReport.edition), db.joinedload(ExamReport.unit).joinedload(CourseUnit.classtype)))
     return {r.id: r for r in db.session.scalars(query).unique()}
+
+
+def grades_by_edition(user_id, edition_ids):
+    """{edition id: the student's grades there, by report and session} in one query."""
+    from sqlalchemy.orm import joinedload
+    out = {}
+    if not edition_ids:
+        return out
+    query = (db.select(Grade).join(ExamSession).join(ExamReport)
+             .where(Grade.student_id == user_id, ExamReport.edition_id.in_(edition_ids))
+             .options(joinedload(Grade.value), joinedload(Grade.session).joinedload(ExamSession.report))
+             .order_by(ExamReport.id, ExamSession.number))
+    for grade in db.session.scalars(query):
+        out.setdefault(grade.report.edition_id, []).append(grade)
+    return out
+
+
+def passing_status(grades, reports):
+    """passed, failed or not_yet_passed: what a student's final grades say of a course edition.
+
+    The general reports decide when the edition has any, otherwise its unit reports; a report's
+    final grade is that of its latest session with a value (a resit replaces the first sitting).
+    Any failing final grade fails; passing final grades in every deciding report pass."""
+    general = [r for r in reports if r.is_general]
+    deciding = general or reports
+    if not deciding:
+        return "not_yet_passed"
+    finals = {}
+    for grade in grades:
+        if grade.value is not None and grade.report in deciding:
+            finals[grade.report.id] = grade  # sessions come in order: the latest wins
+    if any(not g.value.passes for g in finals.values()):
+        return "failed"
+    return "passed" if len(finals) == len(deciding) else "not_yet_passed"
+
+
+def passing_statuses(user_id, edition_ids):
+    """{edition id: passing_status} for a student's editions, in two queries."""
+    grades = grades_by_edition(user_id, edition_ids)
+    reports = {}
+    for report in reports_of_editions(list(edition_ids)):
+        reports.setdefault(report.edition_id, []).append(report)
+    return {e: passing_status(grades.get(e, []), reports.get(e, [])) for e in edition_ids}

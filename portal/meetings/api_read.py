@@ -54,7 +54,7 @@ def course_meetings(call):
 
 
 def _unit_resource():
-    from ..api.reference import UNIT
+    from ..usos.courses import UNIT
     return UNIT
 
 

@@ -20,13 +20,19 @@ def invalid(param, message, pl):
     return ServiceError("param_invalid", message, param_name=param, user_message=ld(pl, message))
 
 
-def days_off(faculty, start, end):
-    """Dates in [start, end] that are days off for `faculty` (its own, its parents', the university's)."""
+def entries_off(faculty, start, end):
+    """The days-off entries overlapping [start, end] that apply to `faculty` (its own, its
+    parents', the university's), by start date."""
     fac_ids = [f.id for f in faculty.with_parents()] if faculty is not None else []
     stmt = select(DayOff).where(DayOff.start_date <= end, DayOff.end_date >= start,
                                 or_(DayOff.faculty_id.is_(None), DayOff.faculty_id.in_(fac_ids)))
+    return list(db.session.scalars(stmt.order_by(DayOff.start_date, DayOff.id)))
+
+
+def days_off(faculty, start, end):
+    """Dates in [start, end] that are days off for `faculty` (its own, its parents', the university's)."""
     off = set()
-    for entry in db.session.scalars(stmt):
+    for entry in entries_off(faculty, start, end):
         day = max(entry.start_date, start)
         while day <= min(entry.end_date, end):
             off.add(day)

@@ -78,13 +78,13 @@ def course_meetings(user, course_id):
 
 def courses_with_meetings(user):
     """Course units of the person's groups that have an active meeting."""
-    stmt = (select(CourseUnit).join(ClassGroup, ClassGroup.unit_id == CourseUnit.id)
-            .where(ClassGroup.participants.any(User.id == user.id),
-                   ClassGroup.id.in_(select(Meeting.groups.property.secondary.c.group_id).join(
-                       Meeting, Meeting.id == Meeting.groups.property.secondary.c.meeting_id)
-                       .where(Meeting.state == "active")))
-            .distinct().order_by(CourseUnit.id))
-    return list(db.session.scalars(stmt))
+    # Units by id (not SELECT DISTINCT over whole rows: PostgreSQL cannot compare JSON columns).
+    unit_ids = (select(ClassGroup.unit_id)
+                .where(ClassGroup.participants.any(User.id == user.id),
+                       ClassGroup.id.in_(select(Meeting.groups.property.secondary.c.group_id).join(
+                           Meeting, Meeting.id == Meeting.groups.property.secondary.c.meeting_id)
+                           .where(Meeting.state == "active"))))
+    return list(db.session.scalars(select(CourseUnit).where(CourseUnit.id.in_(unit_ids)).order_by(CourseUnit.id)))
 
 
 def meeting_dates(viewer, meeting, upcoming=False):

@@ -63,8 +63,16 @@ class Course(db.Model):
     name = db.Column(LangDictType, nullable=False)
     fac_id = db.Column(db.String(32), db.ForeignKey("faculties.id"), nullable=False)
     lang_id = db.Column(db.String(8), default="pl")
-    ects_credits = db.Column(db.Numeric(5, 2))
+    ects_credits = db.Column(db.Numeric(5, 2))  # the usual credits; an edition may differ
+    homepage_url = db.Column(db.String(500))
+    # The syllabus, as far as the university publishes it.
+    description = db.Column(LangDictType)
+    bibliography = db.Column(LangDictType)
+    learning_outcomes = db.Column(LangDictType)
+    assessment_criteria = db.Column(LangDictType)
+    practical_placement = db.Column(LangDictType)
     faculty = db.relationship("Faculty")
+    editions = db.relationship("CourseEdition", viewonly=True, order_by="CourseEdition.term_id")
 
 
 edition_coordinators = db.Table(
@@ -83,6 +91,11 @@ class CourseEdition(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     course_id = db.Column(db.String(32), db.ForeignKey("courses.id"), nullable=False)
     term_id = db.Column(db.String(20), db.ForeignKey("terms.id"), nullable=False)
+    ects_credits = db.Column(db.Numeric(5, 2))  # None: the course's usual credits
+    homepage_url = db.Column(db.String(500))
+    description = db.Column(LangDictType)
+    bibliography = db.Column(LangDictType)
+    notes = db.Column(LangDictType)
     course = db.relationship("Course")
     term = db.relationship("Term")
     coordinators = db.relationship("User", secondary=edition_coordinators, order_by="User.id")
@@ -90,6 +103,16 @@ class CourseEdition(db.Model):
 
     def is_coordinator(self, user):
         return user is not None and any(c.id == user.id for c in self.coordinators)
+
+    def shows_participants_to(self, viewer):
+        """Who attends an edition: staff and the edition's own students."""
+        return viewer is not None and (viewer.is_staff or any(g.has_participant(viewer)
+                                                              for u in self.units for g in u.groups))
+
+    @property
+    def credits(self):
+        """ECTS credits a student gets for this edition."""
+        return self.ects_credits if self.ects_credits is not None else self.course.ects_credits
 
 
 class ClassType(db.Model):
@@ -105,6 +128,11 @@ class CourseUnit(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     edition_id = db.Column(db.Integer, db.ForeignKey("course_editions.id"), nullable=False)
     classtype_id = db.Column(db.String(8), db.ForeignKey("class_types.id"), nullable=False)
+    topics = db.Column(LangDictType)
+    learning_outcomes = db.Column(LangDictType)
+    assessment_criteria = db.Column(LangDictType)
+    teaching_methods = db.Column(LangDictType)
+    bibliography = db.Column(LangDictType)
     edition = db.relationship("CourseEdition", back_populates="units")
     classtype = db.relationship("ClassType")
     groups = db.relationship("ClassGroup", back_populates="unit", order_by="ClassGroup.number")
@@ -154,6 +182,10 @@ class ClassGroup(db.Model):
 
     def has_participant(self, user):
         return user is not None and any(u.id == user.id for u in self.participants)
+
+    def shows_participants_to(self, viewer):
+        """Who attends a group: staff and the group's own members."""
+        return viewer is not None and (viewer.is_staff or self.has_participant(viewer))
 
 
 class TimetableMeeting(db.Model):
@@ -212,3 +244,8 @@ class GradeValue(db.Model):
     decimal_value = db.Column(db.Numeric(4, 2))
     order_key = db.Column(db.Integer, nullable=False)
     grade_type = db.relationship("GradeType", back_populates="values")
+
+
+# Tables that hang on the ones above, kept in their own modules.
+from .programmes import Programme, StudentProgramme  # noqa: E402,F401
+from .staff import EmploymentFunction, EmploymentGroup, EmploymentPosition, Position  # noqa: E402,F401
