@@ -47,7 +47,8 @@ def test_export_lists_every_kind(demo_export):
     manifest = json.loads((demo_export / "json" / "manifest.json").read_text())
     assert manifest["format"] == "indeks-university" and manifest["version"] == 1
     assert list(manifest["files"]) == ["faculties", "terms", "class_types", "buildings", "rooms", "people",
-                                       "courses", "editions", "groups", "timetable"]
+                                       "programmes", "student_programmes", "courses", "editions", "groups",
+                                       "timetable"]
     people = json.loads((demo_export / "json" / "people.json").read_text())
     assert len(people) == 316
     student1 = next(p for p in people if p["login"] == "student1")

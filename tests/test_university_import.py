@@ -11,6 +11,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.university.models import (ClassGroup, Course, CourseEdition, Faculty, Term,
                                       TimetableMeeting)
+from portal.university.programmes import Programme, StudentProgramme
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "university-example"
 
@@ -74,6 +75,14 @@ def test_example_imports_then_changes_nothing(runner, app):
         lecture = group("H-STAR", "WYK")
         assert [(m.start_time.isoformat(), m.room.label) for m in lecture.meetings] == \
             [("2026-10-05T10:15:00", "Collegium Historicum 101"), ("2026-10-12T10:15:00", "Collegium Historicum 101")]
+        zofia = person("s123458")
+        assert [(p.programme_id, p.status, p.is_primary) for p in zofia.student_programmes] == \
+            [("H-DR", "active", True), ("H-S1", "graduated_diploma", False)]
+        school = db.session.get(Programme, "H-DR")
+        assert (school.level, school.is_doctoral, school.duration, school.professional_status) == \
+            ("phd_school", True, {"pl": "4 lata", "en": "4 years"}, None)
+        editions = {e.course_id: e for e in db.session.scalars(db.select(CourseEdition))}
+        assert (editions["H-MET"].credits, editions["H-STAR"].ects_credits, editions["H-STAR"].credits) == (5, None, 6)
         users, meetings = count(User), count(TimetableMeeting)
     second = run_import(runner, EXAMPLE)
     assert second.exit_code == 0, second.output
@@ -81,6 +90,24 @@ def test_example_imports_then_changes_nothing(runner, app):
     assert "people: 0 created, 0 changed, 6 unchanged" in second.output
     with app.app_context():
         assert (count(User), count(TimetableMeeting)) == (users, meetings)
+
+
+def test_a_student_graduates_and_an_edition_gets_its_own_credits(runner, app, example):
+    assert run_import(runner, example).exit_code == 0
+
+    def graduate(rows):
+        rows[0]["status"] = "graduated_before_diploma"
+    edit_csv(example / "student_programmes.csv", graduate)
+    edit_csv(example / "editions.csv", lambda rows: rows[0].update(ects="7.5"))
+    result = run_import(runner, example, "--details")
+    assert result.exit_code == 0, result.output
+    assert "  ~ student_programmes 20001/H-S1: status 'active' -> 'graduated_before_diploma'" in result.output
+    assert "  ~ editions H-STAR/2026Z: ects None -> Decimal('7.5')" in result.output
+    with app.app_context():
+        assert count(StudentProgramme) == 4
+        assert person("s123456").student_status == 1  # no active programme left: a former student
+        edition = db.session.scalar(db.select(CourseEdition).filter_by(course_id="H-STAR"))
+        assert edition.credits == 7.5
 
 
 def test_dry_run_reports_and_writes_nothing(runner, app):
@@ -221,6 +248,7 @@ def test_every_problem_is_reported_with_file_line_and_field(runner, app, example
         "people.csv:3: faculty: faculty 'NO-SUCH' is neither in the files nor in the database",
         "groups.csv:2: participants[1]: person '99999' is neither in the files nor in the database",
         "groups.csv:3: participants[1]: person '20002' is neither in the files nor in the database",  # renamed above
+        "student_programmes.csv:3: person: person '20002' is neither in the files nor in the database",
         "groups.csv:4: class_type: class type 'XYZ' is neither in the files nor in the database",
         "people.csv:6: '20001' is given twice (also on line 5)",
         "people.csv:4: login: 'akowal' is also given on line 3",

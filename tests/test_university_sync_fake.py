@@ -38,6 +38,9 @@ def test_sync_maps_the_installation_and_a_second_sync_changes_nothing(runner, ap
         assert [(m.start_time.isoformat(), m.room.label) for m in groups[1].meetings] == \
             [("2026-10-05T10:15:00", "Gmach 101"), ("2026-10-12T10:15:00", "Gmach 101")]
         assert db.session.scalar(select(Room)).capacity == 40
+        ewa = db.session.scalar(select(User).filter_by(login="8"))
+        assert [(sp.programme_id, sp.status, sp.admission_date.isoformat(), sp.programme.mode_of_studies["en"])
+                for sp in ewa.student_programmes] == [("H-S1", "active", "2025-10-01", "full-time")]
     again = sync(runner, usos)
     assert again.exit_code == 0, again.output
     assert "Nothing to change." in again.output

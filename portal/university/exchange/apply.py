@@ -15,6 +15,7 @@ from ...extensions import db
 from ..models import (Building, ClassGroup, ClassType, Course, CourseEdition, CourseUnit,
                       Faculty, Room, Term, TimetableMeeting, edition_coordinators,
                       group_lecturers, group_participants)
+from ..programmes import Programme, StudentProgramme
 from .report import Report, change
 from .schema import KINDS
 from .state import final_login, person_key
@@ -34,7 +35,7 @@ def _same(value):
 
 
 def _names(value):
-    return value.langdict()
+    return value.langdict() if value is not None else None
 
 
 class _Applier:
@@ -154,6 +155,22 @@ class _Applier:
                 wanted[f"is_{role}"] = role in r.roles
         return wanted
 
+    def programmes(self, records):
+        for r in records:
+            self._upsert("programmes", self.state.programmes, r.id, r.id, r, {
+                "name": ("name", _names), "faculty": ("faculty_id", _same), "level": ("level", _same),
+                **{f: (f, _names) for f in ("level_of_studies", "mode_of_studies", "duration", "professional_status")},
+            }, lambda r=r: Programme(id=r.id))
+
+    def student_programmes(self, records):
+        for r in records:
+            user = self.state.people.by_key[r.person]
+            self._upsert("student_programmes", self.state.student_programmes, (user.id, r.programme),
+                         f"{r.person}/{r.programme}", r, {
+                             "status": ("status", _same), "admission_date": ("admission_date", _same),
+                             "is_primary": ("is_primary", _same),
+                         }, lambda r=r, user=user: StudentProgramme(user_id=user.id, programme_id=r.programme))
+
     def courses(self, records):
         for r in records:
             self._upsert("courses", self.state.courses, r.id, r.id, r, {
@@ -168,7 +185,8 @@ class _Applier:
         wanted = {}
         for r in records:
             edition, created, _ = self._upsert(
-                "editions", self.state.editions, r.key(), f"{r.course}/{r.term}", r, {},
+                "editions", self.state.editions, r.key(), f"{r.course}/{r.term}", r,
+                {"ects": ("ects_credits", _same)},
                 lambda r=r: CourseEdition(course_id=r.course, term_id=r.term))
             if created or "coordinators" in r.model_fields_set:
                 wanted[r.key()] = r.coordinators

@@ -22,6 +22,11 @@ def check_dataset(dataset, state):
         refer(row, "building", "buildings", row.record.building, "building")
     for row in dataset.rows.get("people", []):
         refer(row, "faculty", "faculties", row.record.faculty, "faculty")
+    for row in dataset.rows.get("programmes", []):
+        refer(row, "faculty", "faculties", row.record.faculty, "faculty")
+    for row in dataset.rows.get("student_programmes", []):
+        refer(row, "person", "people", row.record.person, "person")
+        refer(row, "programme", "programmes", row.record.programme, "programme")
     for row in dataset.rows.get("courses", []):
         refer(row, "faculty", "faculties", row.record.faculty, "faculty")
     for row in dataset.rows.get("editions", []):
@@ -75,6 +80,7 @@ def _known_keys(dataset, state):
         "buildings": keys("buildings", state.buildings),
         "rooms": keys("rooms", state.rooms),
         "people": keys("people", state.people.by_key),
+        "programmes": keys("programmes", state.programmes),
         "courses": keys("courses", state.courses),
         "editions": keys("editions", state.editions),
         "groups": keys("groups", state.groups),

@@ -9,14 +9,19 @@ from ...extensions import db
 from ..models import (Building, ClassGroup, ClassType, Course, CourseEdition, CourseUnit,
                       Faculty, Room, Term, TimetableMeeting, edition_coordinators,
                       group_lecturers, group_participants)
+from ..programmes import Programme, StudentProgramme
 from .schema import (BuildingRecord, ClassTypeRecord, CourseRecord, EditionRecord,
-                     FacultyRecord, GroupRecord, MeetingRecord, PersonRecord, RoomRecord,
-                     TermRecord)
+                     FacultyRecord, GroupRecord, MeetingRecord, PersonRecord, ProgrammeRecord,
+                     RoomRecord, StudentProgrammeRecord, TermRecord)
 from .state import person_key
 
 
 def _names(value):
     return {"pl": (value or {}).get("pl"), "en": (value or {}).get("en")}
+
+
+def _maybe_names(value):
+    return _names(value) if value and (value.get("pl") or value.get("en")) else None
 
 
 def _members(table, owner_column, keys):
@@ -25,6 +30,15 @@ def _members(table, owner_column, keys):
     for owner_id, user_id in db.session.execute(db.select(owner, table.c.user_id).order_by(owner, table.c.user_id)):
         members[owner_id].append(keys[user_id])
     return members
+
+
+def _student_programmes(keys):
+    first = {}  # the format keeps one row per person and programme
+    for sp in db.session.scalars(db.select(StudentProgramme).order_by(StudentProgramme.id)):
+        first.setdefault((sp.user_id, sp.programme_id), sp)
+    return sorted((StudentProgrammeRecord(person=keys[sp.user_id], programme=sp.programme_id, status=sp.status,
+                                          admission_date=sp.admission_date, is_primary=sp.is_primary)
+                   for sp in first.values()), key=lambda r: (r.person, r.programme))
 
 
 def export_records():
@@ -48,12 +62,19 @@ def export_records():
                                 email=u.email, student_number=u.student_number, titles_before=u.titles_before,
                                 titles_after=u.titles_after, roles=u.roles, faculty=u.faculty_id)
                    for u in users],
+        "programmes": [ProgrammeRecord(
+            id=p.id, name=_names(p.name), faculty=p.faculty_id, level=p.level,
+            **{f: _maybe_names(getattr(p, f)) for f in ("level_of_studies", "mode_of_studies", "duration",
+                                                        "professional_status")})
+            for p in s.scalars(db.select(Programme).order_by(Programme.id))],
+        "student_programmes": _student_programmes(keys),
         "courses": [CourseRecord(id=c.id, name=_names(c.name), faculty=c.fac_id, lang=c.lang_id, ects=c.ects_credits)
                     for c in s.scalars(db.select(Course).order_by(Course.id))],
     }
     coordinators = _members(edition_coordinators, "edition_id", keys)
     editions = list(s.scalars(db.select(CourseEdition).order_by(CourseEdition.course_id, CourseEdition.term_id)))
-    out["editions"] = [EditionRecord(course=e.course_id, term=e.term_id, coordinators=coordinators[e.id])
+    out["editions"] = [EditionRecord(course=e.course_id, term=e.term_id, coordinators=coordinators[e.id],
+                                     ects=e.ects_credits)
                        for e in editions]
     lecturers = _members(group_lecturers, "group_id", keys)
     participants = _members(group_participants, "group_id", keys)

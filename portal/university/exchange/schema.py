@@ -11,6 +11,8 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, NaiveDatetime,
                       StringConstraints, model_validator)
 
+from ..programmes import LEVELS, STATUSES
+
 FORMAT_NAME = "indeks-university"
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -132,13 +134,39 @@ class PersonRecord(Record):
         return self.login or self.id
 
 
+class ProgrammeRecord(Record):
+    """A study programme the university runs."""
+    KIND, KEY = "programmes", ("id",)
+    id: Key(32)
+    name: Names
+    faculty: Key(32)
+    level: Literal[LEVELS] | None = None
+    level_of_studies: Names | None = None      # the university's own wording of the level
+    mode_of_studies: Names | None = None       # e.g. full-time
+    duration: Names | None = None              # e.g. 3 years
+    professional_status: Names | None = None   # the title it leads to
+
+
+class StudentProgrammeRecord(Record):
+    """A person on a programme; leaving it is a status (cancelled, graduated_...), not a deletion."""
+    KIND, KEY = "student_programmes", ("person", "programme")
+    person: PersonKey
+    programme: Key(32)
+    status: Literal[STATUSES] = "active"
+    admission_date: date | None = None
+    is_primary: bool = True
+
+
+Credits = Annotated[Decimal, Field(ge=0, max_digits=5, decimal_places=2)]
+
+
 class CourseRecord(Record):
     KIND, KEY = "courses", ("id",)
     id: Key(32)
     name: Names
     faculty: Key(32)
     lang: Key(8) | None = "pl"
-    ects: Annotated[Decimal, Field(ge=0, max_digits=5, decimal_places=2)] | None = None
+    ects: Credits | None = None
 
 
 class EditionRecord(Record):
@@ -146,6 +174,7 @@ class EditionRecord(Record):
     course: Key(32)
     term: Key(20)
     coordinators: PersonKeys = []
+    ects: Credits | None = None  # when this edition's credits differ from the course's
 
 
 class GroupRecord(Record):
@@ -188,7 +217,8 @@ class MeetingRecord(Record):
 
 # In the order they are applied: each kind refers only to kinds before it.
 RECORDS = (FacultyRecord, TermRecord, ClassTypeRecord, BuildingRecord, RoomRecord,
-           PersonRecord, CourseRecord, EditionRecord, GroupRecord, MeetingRecord)
+           PersonRecord, ProgrammeRecord, StudentProgrammeRecord, CourseRecord, EditionRecord,
+           GroupRecord, MeetingRecord)
 KINDS = {record.KIND: record for record in RECORDS}
 
 

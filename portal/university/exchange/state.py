@@ -7,6 +7,7 @@ from ...auth.models import User
 from ...extensions import db
 from ..models import (Building, ClassGroup, ClassType, Course, CourseEdition, CourseUnit,
                       Faculty, Room, Term)
+from ..programmes import Programme, StudentProgramme
 
 
 def person_key(user):
@@ -60,6 +61,10 @@ class State:
         for room in s.scalars(db.select(Room)):
             self.rooms.setdefault((room.building_id, room.number), room)
         self.people = People(s.scalars(db.select(User)))
+        self.programmes = {p.id: p for p in s.scalars(db.select(Programme))}
+        self.student_programmes = {}  # (user id, programme id) -> the first such row
+        for sp in s.scalars(db.select(StudentProgramme).order_by(StudentProgramme.id)):
+            self.student_programmes.setdefault((sp.user_id, sp.programme_id), sp)
         self.courses = {c.id: c for c in s.scalars(db.select(Course))}
         self.editions = {(e.course_id, e.term_id): e for e in s.scalars(db.select(CourseEdition))}
         edition_keys = {e.id: key for key, e in self.editions.items()}
