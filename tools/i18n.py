@@ -81,6 +81,9 @@ def main(argv):
         if not text:
             missing.append(key)
     template.fuzzy = False
+    if old is not None:
+        # Keep the header's date: catalogues that did not change then stay byte-identical.
+        template.creation_date = old.creation_date
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with open(po_path, "wb") as fh:
         write_po(fh, template, omit_header=False, sort_output=True)
