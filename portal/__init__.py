@@ -15,6 +15,8 @@ def create_app(test_config=None):
     app.config.from_object(Config)
     if test_config:
         app.config.from_mapping(test_config)
+    from .security.secret import ensure_secret_key
+    ensure_secret_key(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         from pathlib import Path
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(
@@ -36,9 +38,10 @@ def create_app(test_config=None):
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from . import i18n, web
+    from . import i18n, security, web
     babel.init_app(app, locale_selector=i18n.select_locale)
     web.init_app(app)
+    security.init_app(app)
 
     import importlib
     for name in FEATURES:

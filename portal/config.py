@@ -1,5 +1,6 @@
 """Settings read from the environment, with defaults for a zero-set-up local run."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +18,9 @@ def _bool(name, default=False):
 
 class Config:
     ROOT_MIGRATIONS = ROOT / "migrations"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Unset: a key made on first run in instance/secret_key (portal/security/secret.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    PORTAL_INSTANCE_PATH = str(ROOT / "instance")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'indeks.sqlite3'}"
     )
@@ -28,10 +31,26 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = _translation_dirs()
     LANGUAGES = ("pl", "en")
     PORTAL_TIMEZONE = os.environ.get("PORTAL_TIMEZONE", "Europe/Warsaw")
+    # HTTPS only: pages redirect to https, cookies are Secure, HSTS; OAuth endpoints and
+    # PLAINTEXT-signed calls refuse plain HTTP (portal/security, portal/api/oauth.py).
     PORTAL_REQUIRE_SSL = _bool("PORTAL_REQUIRE_SSL")
+    PORTAL_HSTS_MAX_AGE = int(os.environ.get("PORTAL_HSTS_MAX_AGE", str(365 * 24 * 3600)))
+    # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto are believed (0: none).
+    PORTAL_TRUSTED_PROXIES = int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0"))
     PORTAL_INSTITUTION_NAME = {"pl": "Uniwersytet Indeks", "en": "Indeks University"}
     PORTAL_CONTACT_EMAILS = ["usos@indeks.example.edu.pl"]
     # OAuth timestamps older or newer than this (seconds) are refused.
     OAUTH_TIMESTAMP_WINDOW = int(os.environ.get("OAUTH_TIMESTAMP_WINDOW", "300"))
+    # Request size limits: a larger body is refused with 413 before anything reads it
+    # (form fields other than files: MAX_FORM_MEMORY_SIZE; grade CSV imports: portal/grades/csvio.py).
+    MAX_CONTENT_LENGTH = int(os.environ.get("PORTAL_MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    # Sign-ins (portal/auth/sessions.py): without "remember me" one ends after this long
+    # unused, or this long after signing in; with it, after REMEMBER_COOKIE_DURATION.
+    PORTAL_SESSION_IDLE_MINUTES = int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "480"))
+    PORTAL_SESSION_MAX_HOURS = int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12"))
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("PORTAL_REMEMBER_DAYS", "30")))
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True

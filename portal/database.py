@@ -46,6 +46,11 @@ def is_sqlite():
     return db.engine.dialect.name == "sqlite"
 
 
+def write_intent():
+    """Whether this request's transactions take the write lock (see the module docstring)."""
+    return _write_intent.get()
+
+
 def set_write_intent(value=True):
     """Mark the current request as one that may write (see the module docstring)."""
     _write_intent.set(value)
@@ -59,6 +64,20 @@ def reads_first(view):
     def wrapper(*args, **kwargs):
         set_write_intent(False)
         return view(*args, **kwargs)
+    return wrapper
+
+
+def write_command(command):
+    """For a CLI command that writes: its transactions start with the write lock (BEGIN
+    IMMEDIATE on SQLite), so commands run at once wait their turn as requests do instead of
+    failing with "database is locked". Put it under the click decorators."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        token = _write_intent.set(True)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            _write_intent.reset(token)
     return wrapper
 
 
@@ -83,6 +102,27 @@ def write_transaction():
     except BaseException:
         db.session.rollback()
         raise
+
+
+@contextmanager
+def side_write(busy_ms=250):
+    """A small write on a connection of its own, beside a request's read transaction (never
+    while the request holds the write lock itself): committed at once. On SQLite it waits
+    at most `busy_ms` for the write lock, then raises OperationalError."""
+    token = _write_intent.set(True)
+    try:
+        with db.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.connection.driver_connection.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                if sqlite:
+                    conn.connection.driver_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        _write_intent.reset(token)
 
 
 def lock(query):

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import current_app, jsonify, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import format_decimal, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -122,12 +122,19 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):
-        if wants_json() or request.path.startswith("/services/"):
-            return jsonify(message=exc.description, error=exc.name.lower().replace(" ", "_")), exc.code
+        api = wants_json() or request.path.startswith("/services/")
+        message = exc.description
+        if exc.code == 413:
+            limit = format_decimal(app.config["MAX_CONTENT_LENGTH"] / 2 ** 20, "#,##0.#")
+            message = (f"The request is too large (the limit is {limit} MB)." if api else
+                       _("The request is too large: the limit is %(size)s MB. Nothing was saved.", size=limit))
+        if api:
+            return jsonify(message=message, error=exc.name.lower().replace(" ", "_")), exc.code
         title, default = ERROR_TEXTS.get(exc.code, (_l("Not possible"), _l("This request cannot be carried out.")))
         # Werkzeug's own English description is replaced by ours; a view's message (already
         # in the person's language) is kept.
-        message = default if exc.description == type(exc).description else exc.description
+        if exc.code != 413 and exc.description == type(exc).description:
+            message = default
         body = render_template("errors/error.html", code=exc.code, title=title, message=message)
         return body, exc.code
 

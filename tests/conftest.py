@@ -222,13 +222,27 @@ def browser():
         chromium.close()
 
 
+# Every browser test also checks the Content-Security-Policy: a violation anywhere fails it.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", function (e) {
+  (window.top.__csp = window.top.__csp || []).push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});"""
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="en-US")
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
+    try:
+        violations += page.evaluate("window.__csp || []")
+    except Exception:  # noqa: BLE001  (the page may be closed or navigating: the console still caught it)
+        pass
     context.close()
+    assert violations == [], f"CSP violations: {violations}"
 
 
 def browser_login(page, base_url, login, password="demo"):

@@ -87,6 +87,7 @@ def test_as_user_id(api, uni, probe):
 @pytest.mark.parametrize("require", [True, False])
 def test_ssl_required_methods(app, api, uni, probe, require):
     app.config["PORTAL_REQUIRE_SSL"] = require
+    app.config["PORTAL_TRUSTED_PROXIES"] = 1
     path = "/" + probe("services/apitest/secure", consumer="required", token="required", ssl=True)
     pair = api.token_for(uni.student)
     r = signed(api.client, path, api.consumer, token=pair)
@@ -109,6 +110,7 @@ def test_ssl_not_required_method_works_over_http_even_when_enforced(app, api, un
 
 def test_forwarded_proto_is_honoured(app, api, uni, probe):
     app.config["PORTAL_REQUIRE_SSL"] = True
+    app.config["PORTAL_TRUSTED_PROXIES"] = 1
     path = "/" + probe("services/apitest/secure2", consumer="required", token="required", ssl=True)
     from oauthlib.oauth1 import Client
     key, secret = api.consumer

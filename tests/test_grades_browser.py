@@ -47,11 +47,11 @@ def test_keyboard_grading_conflict_and_student_view(app, make, live_server, page
     page.keyboard.press("Enter")
     page.locator(f"#row-{rows[0]}[data-state=saved]").wait_for()
     # Enter saved the row and moved the focus to the next student's grade
-    page.wait_for_function(f"document.activeElement && document.activeElement.dataset.testid === 'grade-{rows[1]}'")
+    page.locator(f"[data-testid='grade-{rows[1]}']:focus").wait_for()
     page.keyboard.type("4.5")
     page.keyboard.press("Enter")
     page.locator(f"#row-{rows[1]}[data-state=saved]").wait_for()
-    page.wait_for_function(f"document.activeElement.dataset.testid === 'grade-{rows[2]}'")
+    page.locator(f"[data-testid='grade-{rows[2]}']:focus").wait_for()
     assert page.get_by_test_id(f"grade-{rows[1]}").input_value() == "4,5"
 
     # the coordinator grades the third student meanwhile; the lecturer's save meets a conflict
@@ -62,7 +62,7 @@ def test_keyboard_grading_conflict_and_student_view(app, make, live_server, page
     conflict.wait_for()
     text = conflict.get_by_test_id("conflict").inner_text()
     assert "now 2" in text and uni.coordinator.last_name in text
-    page.wait_for_function(f"document.activeElement.dataset.testid === 'grade-{rows[2]}'")
+    page.locator(f"[data-testid='grade-{rows[2]}']:focus").wait_for()
     assert [symbol_of(app, report.id, sid) for sid in rows[:3]] == ["4,5", "4,5", "2"]
 
     # the first student signs in and sees the grade

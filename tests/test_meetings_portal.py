@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from portal import clock
+from portal.errors import ServiceError
 from portal.extensions import db
 from portal.meetings.models import DayOff, Meeting, MeetingDate, MeetingNote, Participant
 
@@ -224,7 +225,7 @@ def test_days_off_calendar(client, auth, app, m):
     auth.login("stud1")
     assert client.get("/meetings/days-off").status_code == 403
     auth.logout()
-    auth.login("coord")
+    auth.login("admin")
     r = client.post("/meetings/days-off", data={"name_pl": "Rektorskie", "start_date": "2026-05-04",
                                                "end_date": "2026-05-04", "faculty_id": "FAC"})
     assert r.status_code == 303
@@ -237,6 +238,34 @@ def test_days_off_calendar(client, auth, app, m):
     assert client.post(f"/meetings/days-off/{entry.id}/delete").status_code == 303
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(DayOff.id))) == 0
+
+
+def test_lecturers_see_days_off_but_only_administrators_change_them(client, auth, app, m):
+    """A day off moves the dates of every lecturer's date rules: the calendar is the administrators'."""
+    client.post("/lang/en")
+    auth.login("admin")
+    client.post("/meetings/days-off", data={"name_pl": "Święto", "start_date": "2026-11-11",
+                                           "end_date": "2026-11-11", "faculty_id": ""})
+    with app.app_context():
+        entry = db.session.scalar(db.select(DayOff))
+    auth.logout()
+    auth.login("coord")
+    page = client.get("/meetings/days-off")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Święto" in text and 'data-testid="days-off-admins"' in text
+    assert "/delete" not in text
+    r = client.post("/meetings/days-off", data={"name_pl": "Rektorskie", "start_date": "2026-05-04",
+                                               "end_date": "2026-05-04", "faculty_id": ""})
+    assert r.status_code == 403 and "Only administrators" in r.get_data(as_text=True)
+    assert client.post(f"/meetings/days-off/{entry.id}/delete").status_code == 403
+    with app.app_context():
+        assert [d.name["pl"] for d in db.session.scalars(db.select(DayOff))] == ["Święto"]
+    from portal.meetings import calendar
+    with app.app_context():
+        lecturer = db.session.get(type(m.coordinator), m.coordinator.id)
+        with pytest.raises(ServiceError) as refused:
+            calendar.delete_day_off(lecturer, entry.id)
+        assert refused.value.reason == "admin_only"
 
 
 def test_demo_data_shows_meetings(client, app):

@@ -49,8 +49,10 @@ def sso(app, db_url, cas, idp):
 
 
 def signed_in_as(client):
+    """The user id of the browser's live sign-in ("<user id>:<sign-in id>"), or None."""
     with client.session_transaction() as session:
-        return session.get("_user_id")
+        value = session.get("_user_id")
+    return value.partition(":")[0] if value else None
 
 
 def user_id(app, login):

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each catalogue and the sources whose messages it holds (the test suite checks they agree).
 CATALOGUES = {
-    "translations": ["portal/web.py", "portal/formatting.py", "portal/errors.py", "portal/i18n.py", "portal/auth",
+    "translations": ["portal/web.py", "portal/formatting.py", "portal/errors.py", "portal/i18n.py", "portal/auth", "portal/security",
                      "portal/home", "portal/university", "portal/demo", "templates/base.html", "templates/home",
                      "templates/errors", "templates/auth"],
     **{f"portal/{f}/translations": [f"portal/{f}", f"templates/{f}"]

@@ -1,7 +1,7 @@
 """university: the institution's own person id (imports, sync, single sign-on)
 
 Revision ID: 0007_university
-Revises: 0004_people
+Revises: 0005_security
 Create Date: 2026-11-24 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_university'
-down_revision = '0004_people'
+down_revision = '0005_security'
 branch_labels = None
 depends_on = None
 

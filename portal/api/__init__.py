@@ -19,7 +19,6 @@ def load_methods():
 def init_app(app):
     from . import views
     load_methods()
-    app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     app.register_blueprint(views.bp)
     extra = Path(__file__).parent / "routes.py"
     if extra.exists():

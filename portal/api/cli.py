@@ -3,6 +3,7 @@ import click
 from flask.cli import AppGroup
 
 from ..auth.models import User
+from ..database import write_command
 from ..extensions import db
 from .models import Consumer
 from .registry import SCOPES
@@ -16,6 +17,7 @@ token_cli = AppGroup("token", help="OAuth access tokens.")
 @click.argument("name")
 @click.option("--admin", is_flag=True, help="An administrative consumer (may use as_user_id).")
 @click.option("--owner", default=None, help="Login of the person who owns the application.")
+@write_command
 def consumer_create(name, admin, owner):
     """Register a consumer; prints `KEY SECRET`."""
     owner_user = None
@@ -32,6 +34,7 @@ def consumer_create(name, admin, owner):
 @click.argument("login")
 @click.option("--consumer", "consumer_key", required=True, help="The consumer key.")
 @click.option("--scopes", default="", help="Pipe-separated scopes, e.g. 'studies|grades'.")
+@write_command
 def token_create(login, consumer_key, scopes):
     """An authorized access token, as if LOGIN had approved the consumer; prints `TOKEN SECRET`."""
     user = db.session.scalar(db.select(User).filter_by(login=login))

@@ -3,7 +3,7 @@ import random
 import time
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from authlib.oauth1.errors import InvalidRequestError, OAuth1Error
+from authlib.oauth1.errors import InvalidNonceError, InvalidRequestError, OAuth1Error
 from authlib.oauth1.rfc5849.base_server import BaseServer
 from authlib.oauth1.rfc5849.wrapper import OAuth1Request
 from flask import current_app, request
@@ -19,8 +19,9 @@ SIGNATURE_METHODS = ["HMAC-SHA1", "PLAINTEXT"]
 
 
 class SignedRequest(OAuth1Request):
-    """Authlib's request, minus its "https or loopback only" rule: whether a method needs
-    TLS is the method's own `ssl` option (PORTAL_REQUIRE_SSL), checked by the dispatcher."""
+    """Authlib's request, minus its "https or loopback only" rule: whether a request needs
+    TLS is decided by PORTAL_REQUIRE_SSL: the method's own `ssl` option (the dispatcher) and
+    portal/security/tls.py (OAuth endpoints, PLAINTEXT signatures)."""
 
     def __init__(self, method, uri, body=None, headers=None):
         parts = urlsplit(uri)
@@ -29,9 +30,9 @@ class SignedRequest(OAuth1Request):
 
 
 def is_secure():
-    """HTTPS, directly or behind a TLS-terminating proxy that says so."""
-    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
-    return request.is_secure or forwarded == "https"
+    """HTTPS, directly or behind a trusted TLS-terminating proxy that says so (ProxyFix,
+    PORTAL_TRUSTED_PROXIES: X-Forwarded-Proto from anyone else is ignored)."""
+    return request.is_secure
 
 
 def signed_request():
@@ -79,6 +80,18 @@ class Verifier(BaseServer):
         super().validate_timestamp_and_nonce(req)
 
     def exists_nonce(self, nonce, req):
+        """Only note the nonce here: it is recorded once the signature verifies (below), so a
+        forged request can neither burn a genuine request's nonce nor cost a database write."""
+        req.pending_nonce = nonce
+        return False
+
+    def validate_oauth_signature(self, req):
+        super().validate_oauth_signature(req)
+        nonce = getattr(req, "pending_nonce", None)
+        if nonce is not None and self.record_nonce(nonce, req):
+            raise InvalidNonceError()
+
+    def record_nonce(self, nonce, req):
         """Record the nonce; True when it was already used (a replay)."""
         set_write_intent(True)
         db.session.commit()

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..auth.forms import EmptyForm
 from ..errors import ServiceError
 from ..extensions import db
+from ..security.redirects import safe_next
 from . import services
 from .forms import ConsumerForm
 from .models import Consumer
@@ -76,7 +77,7 @@ def administrative(consumer_id):
     if request.htmx:
         return render_template("api/_consumer_row.html", consumer=consumer, button=EmptyForm())
     flash(_("Saved."), "success")
-    return redirect(request.referrer or url_for("apps.index"), code=303)
+    return redirect(safe_next(request.referrer, fallback=url_for("apps.index")), code=303)
 
 
 @bp.route("/authorized/<int:consumer_id>/revoke", methods=["POST"])

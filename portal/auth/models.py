@@ -1,4 +1,7 @@
-"""People who sign in, with their roles."""
+"""People who sign in, with their roles; their sign-ins (sessions) and the sign-in throttle."""
+import secrets
+from datetime import datetime, timezone
+
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,6 +44,13 @@ class User(UserMixin, db.Model):
                                            cascade="all, delete-orphan")
     employment_functions = db.relationship("EmploymentFunction", order_by="EmploymentFunction.id",
                                            cascade="all, delete-orphan")
+
+    # The sign-in (UserSession id) this object was loaded for; Flask-Login's id carries it, in
+    # the session cookie and in the remember cookie alike, so ending the sign-in ends both.
+    session_id = None
+
+    def get_id(self):
+        return f"{self.id}:{self.session_id}"
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
@@ -104,3 +114,35 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.login}>"
+
+
+def utcnow():
+    """Sign-in bookkeeping runs on UTC (no DST jumps in lifetimes and lock-outs)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class UserSession(db.Model):
+    """One sign-in of one person on one device; deleting the row ends it for good."""
+    __tablename__ = "user_sessions"
+
+    id = db.Column(db.String(64), primary_key=True, default=lambda: secrets.token_urlsafe(32))
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    created = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_seen = db.Column(db.DateTime, nullable=False, default=utcnow)
+    remember = db.Column(db.Boolean, nullable=False, default=False)
+    user_agent = db.Column(db.String(300), nullable=False, default="")
+    ip = db.Column(db.String(45), nullable=False, default="")
+
+    def expired(self, now, idle, lifetime):
+        return now - self.last_seen > idle or now - self.created > lifetime
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted per key (account, address, account+address, trusted device);
+    see portal/auth/throttle.py."""
+    __tablename__ = "sign_in_throttle"
+
+    key = db.Column(db.String(200), primary_key=True)
+    failures = db.Column(db.Integer, nullable=False, default=0)
+    last_failure = db.Column(db.DateTime, nullable=False)
+    locked_until = db.Column(db.DateTime)

@@ -3,6 +3,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..database import write_command
+
 
 def register_seed(app, order, func):
     """Let a module add demo data: `func(ctx)` runs after the core university, by `order`."""
@@ -33,6 +35,7 @@ def init_app(app):
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has people.")
     @with_appcontext
+    @write_command
     def seed_demo_command(if_empty):
         """Load the demo university."""
         if if_empty and not database_is_empty():

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app):
+    from ..database import write_command
     from ..demo import register_seed
     from ..web import register_nav
     from . import routes, routes_manage, routes_staff  # noqa: F401  (the views attach to routes.bp)
@@ -16,6 +17,7 @@ def init_app(app):
     register_seed(app, 40, seed_exams)
 
     @app.cli.command("exams-draw")
+    @write_command
     def exams_draw():
         """Run the draws of every micro-round that has ended (pages also run them on the next visit)."""
         import click

@@ -152,12 +152,9 @@ def import_csv(report_id, number):
     report, session, grid = load(report_id, number)
     form = ImportForm()
     if form.validate_on_submit():
-        raw = form.file.data.read(2_000_001)
         try:
-            content = raw.decode("utf-8-sig")
+            content = csvio.decode(form.file.data.read(csvio.MAX_BYTES + 1))
             rows = csvio.preview(grid, content)
-        except UnicodeDecodeError:
-            form.file.errors.append(_("The file is not UTF-8 text."))
         except ServiceError as error:
             form.file.errors.append(str(error))
         else:

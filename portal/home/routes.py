@@ -1,10 +1,9 @@
 """Home page per role, and switching the interface language."""
-from urllib.parse import urlsplit
-
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_required
 
 from ..auth.forms import EmptyForm
+from ..security.redirects import safe_next
 from ..web import nav_for
 
 bp = Blueprint("home", __name__)
@@ -25,8 +24,4 @@ def set_language(lang):
     if not EmptyForm().validate_on_submit():
         abort(400)
     session["lang"] = lang
-    back = request.form.get("next") or request.referrer or ""
-    parts = urlsplit(back)
-    if parts.netloc and parts.netloc != request.host:
-        back = ""
-    return redirect(back or url_for("home.index"), code=303)
+    return redirect(safe_next(request.form.get("next") or request.referrer), code=303)

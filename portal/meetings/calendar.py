@@ -116,16 +116,18 @@ def generate_dates(start_date, end_date, number, frequency, week_day=None, use_c
     return result
 
 
-def can_edit_calendar(user):
-    return user is not None and user.is_staff
+def calendar_admins_only():
+    return ServiceError("method_forbidden", "Only administrators may change the academic calendar.",
+                        reason="admin_only", status=403, user_message=ld(
+                            "Tylko administratorzy mogą zmieniać kalendarz akademicki.",
+                            "Only administrators can change the academic calendar."))
 
 
 def add_day_off(actor, faculty_id, start_date, end_date, name_pl, name_en=None):
     """Staff add a holiday or break (faculty_id None: the whole university)."""
     begin_write()
-    if not can_edit_calendar(actor):
-        from .services import staff_only
-        raise staff_only()
+    if not DayOff.can_edit(actor):
+        raise calendar_admins_only()
     if end_date < start_date:
         raise invalid("end_date", "The end date is before the start date.",
                       "Data końcowa jest wcześniejsza niż początkowa.")
@@ -140,9 +142,8 @@ def add_day_off(actor, faculty_id, start_date, end_date, name_pl, name_en=None):
 
 def delete_day_off(actor, day_off_id):
     begin_write()
-    if not can_edit_calendar(actor):
-        from .services import staff_only
-        raise staff_only()
+    if not DayOff.can_edit(actor):
+        raise calendar_admins_only()
     entry = db.session.get(DayOff, day_off_id)
     if entry is None:
         raise invalid("day_off_id", "No such day off.", "Nie ma takiego dnia wolnego.")

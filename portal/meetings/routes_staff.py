@@ -8,12 +8,13 @@ from ..auth.forms import EmptyForm
 from ..auth.models import User
 from ..extensions import db
 from ..langdict import pick
+from ..security.redirects import safe_next
 from ..university.models import Faculty, Term
 from . import calendar, manage, queries, services
 from .api import lecturer_actions
 from .blueprint import attempt, bp, flash_error, require_staff
 from .forms import DayOffForm, ExternalPersonForm, NoteForm, RejectForm, SpecificUserForm
-from .models import Participant
+from .models import DayOff, Participant
 from .routes_manage import _managed_date
 
 
@@ -165,21 +166,24 @@ def notes(user_id):
         if not err:
             flash(_("Notes saved."), "success")
             return redirect(url_for("meetings.notes", user_id=user_id, fac=fac.id, term=term.id,
-                                    back=request.values.get("back")), code=303)
+                                    back=safe_next(request.values.get("back"), fallback="")), code=303)
         flash_error(err)
     own = manage.find_note(current_user, fac.id, term.id, person.id)
     if request.method == "GET" and own is not None:
         form.public_note.data, form.private_note.data = own.public_note, own.private_note
     others = [n for n in manage.notes_about(person.id, fac.id, term.id) if n.author_id != current_user.id]
     return render_template("meetings/notes.html", person=person, faculty=fac, term=term, form=form, others=others,
-                           back=request.values.get("back"))
+                           back=safe_next(request.values.get("back"), fallback=""))
 
 
 @bp.route("/days-off", methods=["GET", "POST"])
 @login_required
 def days_off():
-    """The academic calendar's days off that date rules skip; staff edit it."""
+    """The academic calendar's days off that date rules skip; staff see it, administrators edit it."""
     require_staff()
+    can_edit = DayOff.can_edit(current_user)
+    if request.method == "POST" and not can_edit:
+        abort(403, description=str(calendar.calendar_admins_only()))
     form = DayOffForm()
     form.faculty_id.choices = [("", _("whole university"))] + [
         (f.id, pick(f.name)) for f in db.session.scalars(select(Faculty).order_by(Faculty.id))]
@@ -197,14 +201,15 @@ def days_off():
         else:
             status = 422
     return render_template("meetings/days_off.html", form=form, entries=calendar.upcoming_days_off(),
-                           delete_form=EmptyForm()), status
+                           delete_form=EmptyForm(), can_edit=can_edit), status
 
 
 @bp.route("/days-off/<int:day_off_id>/delete", methods=["POST"])
 @login_required
 def delete_day_off(day_off_id):
-    """Remove a day off."""
-    require_staff()
+    """Remove a day off (administrators)."""
+    if not DayOff.can_edit(current_user):
+        abort(403, description=str(calendar.calendar_admins_only()))
     if not EmptyForm().validate_on_submit():
         abort(400)
     _result, err = attempt(lambda: calendar.delete_day_off(current_user, day_off_id))

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import login_user
 
-from ..auth.routes import _safe_next
 from ..errors import ServiceError
+from ..extensions import db
+from ..security.redirects import safe_next
 from . import cas, oidc
 from .people import person_for
 from .settings import cas_enabled, oidc_enabled
@@ -30,8 +31,9 @@ def _answers_refusals(view):
 def _sign_in(identity):
     user = person_for(identity)
     login_user(user)
+    db.session.commit()  # the server-side sign-in record (portal.auth.sessions) opened by login_user
     flash(_("Signed in as %(name)s.", name=user.full_name), "success")
-    return redirect(_safe_next(session.pop("sso_next", None)))
+    return redirect(safe_next(session.pop("sso_next", None)))
 
 
 def _state_refused():
