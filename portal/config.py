@@ -45,6 +45,23 @@ class Config:
     # (form fields other than files: MAX_FORM_MEMORY_SIZE; grade CSV imports: portal/grades/csvio.py).
     MAX_CONTENT_LENGTH = int(os.environ.get("PORTAL_MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    # E-mail (Flask-Mailman over SMTP). Without MAIL_SERVER nothing is sent: messages wait in
+    # the outbox (administrators see them); `flask notifications send` delivers them.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Indeks <no-reply@indeks.example.edu.pl>")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")  # base of links in e-mails
+    NOTIFY_BATCH = int(os.environ.get("NOTIFY_BATCH", "20"))  # messages a sender claims at once
+    NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "600"))
+    NOTIFY_RETRY_SECONDS = int(os.environ.get("NOTIFY_RETRY_SECONDS", "60"))  # first back-off, then doubled
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "10"))
+    # Grade e-mails wait this long, so that a grader's quick corrections make one message.
+    NOTIFY_GRADE_DELAY = int(os.environ.get("NOTIFY_GRADE_DELAY", "300"))
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     # Sign-ins (portal/auth/sessions.py): without "remember me" one ends after this long

@@ -153,11 +153,12 @@ def test_edit_and_cancel_date_more_seats_promote(client, auth, app, mf, m):
     assert [x[1:] for x in rows(app, d)] == [("accepted", False, 1), ("accepted", False, 2), ("accepted", False, 3)]
     r = client.post(f"/meetings/manage/dates/{d.id}/edit", data={**form, "seats_limit": "1"})
     assert r.status_code == 422 and "Zapisanych jest więcej osób" in r.get_data(as_text=True)
-    r = client.post(f"/meetings/manage/dates/{d.id}/cancel", headers=HX)
-    assert r.status_code == 200 and r.get_data(as_text=True) == ""
-    with app.app_context():
-        assert db.session.get(MeetingDate, d.id) is None and db.session.scalar(
-            db.select(db.func.count(Participant.id))) == 0
+    r = client.post(f"/meetings/manage/dates/{d.id}/cancel", data={"reason": "Choroba"})
+    assert r.status_code == 303
+    with app.app_context():  # the date and its bookings stay, cancelled (see test_notifications_meetings)
+        assert db.session.get(MeetingDate, d.id).cancel_reason == "Choroba"
+        assert [(p.status, p.queue_number, p.cancelled_at is not None) for p in db.session.scalars(
+            db.select(Participant))] == [("rejected", None, True)] * 3
 
 
 def test_accept_and_reject_in_place(client, auth, app, mf, make):

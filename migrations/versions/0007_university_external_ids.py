@@ -1,7 +1,7 @@
 """university: the institution's own person id (imports, sync, single sign-on)
 
 Revision ID: 0007_university
-Revises: 0005_security
+Revises: 0006_notifications
 Create Date: 2026-11-24 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_university'
-down_revision = '0005_security'
+down_revision = '0006_notifications'
 branch_labels = None
 depends_on = None
 

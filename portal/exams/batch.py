@@ -11,7 +11,7 @@ from ..auth.models import User
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
-from . import reports
+from . import notices, reports
 from .registration import leave, place
 from .services import as_int, get_group, get_slot, registration_of
 
@@ -51,6 +51,7 @@ def _register(exam, slot, user):
     try:
         with db.session.begin_nested():
             place(exam, user, slot, check_window=False, allow_switch=False)
+        notices.seat_given(exam, slot, user)
         return "success", None
     except ServiceError as err:
         return STATUS_OF_REASON.get(err.reason, "e_not_permitted"), err
@@ -68,6 +69,7 @@ def unregister_one(exam, slot, user):
     try:
         with db.session.begin_nested():
             leave(exam, user, check_window=False, slot=slot)
+        notices.seat_taken(exam, slot, user)
         return "success"
     except ServiceError:
         return "w_already_not_registered"

@@ -18,6 +18,7 @@ from ..database import begin_write, lock
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
+from . import notices
 from .models import Exam, ExamDraw, ExamRequest, ExamSlot
 from .registration import already_registered, not_attending, place, window_closed
 from .services import as_int, attends_course, check_admitted, registration_of
@@ -143,6 +144,7 @@ def _draw(exam, index, now):
         request.status = "accepted" if got else "refused"
         request.slot_id, request.draw_id = got, draw.id
         outcome[str(user_id)] = got
+        notices.draw_outcome(exam, user, slot if got else None, index)
     draw.outcome = outcome
     db.session.flush()
     return draw

@@ -12,7 +12,7 @@ from ..database import begin_write
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
-from . import access
+from . import access, notices
 from .models import EDITABLE_STATUSES, ExamReport, ExamSession, Grade, GradeChange
 from ..ids import int_id, small_int
 
@@ -234,6 +234,7 @@ def update_grade(actor, report_id, session_number, student_id, *, value=UNSET, c
         new_private_comment=new["private_comment"], old_date_acquisition=old["date_acquisition"],
         new_date_acquisition=new["date_acquisition"]))
     db.session.flush()
+    notices.grade_changed(actor, session, student, grade, old, new)
     return grade
 
 

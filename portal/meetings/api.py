@@ -18,7 +18,8 @@ SUBSTANTIATION_DEFAULT = "id|name|message|type"
 
 def _soonest(meeting, call):
     now = clock.now()
-    return clock.fmt_datetime(min((d.start_time for d in meeting.dates if d.start_time >= now), default=None))
+    return clock.fmt_datetime(min((d.start_time for d in meeting.dates if d.start_time >= now and not d.is_cancelled),
+                                  default=None))
 
 
 SUBSTANTIATION = resource("services/meetings/substantiation", {
@@ -82,7 +83,7 @@ MEETING_DATE = resource("services/meetings/meeting_date", {
 def lecturer_actions(entry, user):
     """What the meeting's lecturer may do with an entry: accept, reject."""
     date = entry.meeting_date
-    if not date.meeting.can_manage(user):
+    if not date.meeting.can_manage(user) or date.is_cancelled:
         return []
     actions = []
     if entry.status != "accepted" or entry.is_reserve:
@@ -133,7 +134,9 @@ PARTICIPANT = resource("services/meetings/participant", {
     "substantiation": ref(lambda p, call: p.substantiation, "services/meetings/substantiation"),
     "rejection_substantiation": ref(lambda p, call: p.rejection_substantiation, "services/meetings/substantiation"),
     "substantiation_message": attr("substantiation_message"),
-    "rejection_substantiation_message": attr("rejection_substantiation_message"),
+    # A booking of a cancelled date is rejected with the cancellation's reason.
+    "rejection_substantiation_message": F(lambda p, call: p.meeting_date.cancel_reason if p.cancelled_at
+                                          else p.rejection_substantiation_message),
     "number_in_queue": F(lambda p, call: None if p.status == "rejected" else p.queue_number),
 })
 

@@ -1,4 +1,6 @@
 """services/meetings: methods that change state (each answers an empty dict on success)."""
+from flask import request
+
 from ..api.registry import P, method
 from . import services
 from .api_read import require_staff
@@ -7,6 +9,13 @@ from .manage import NOTE_TYPES, delete_note as _delete_note, put_note as _put_no
 WRITE = dict(consumer="required", token="required", scopes=(), writes=True, result="raw")
 LANG = P("message_lang_code", type="choice", choices=("pl", "en"), default="pl",
          description="Language code for message about changing the order in the list")
+
+
+def _lang(call):
+    """The message_lang_code the caller gave, or None: then each person's own language."""
+    return call.params["message_lang_code"] if request.values.get("message_lang_code") else None
+
+
 STATUS = P("status", type="choice", choices=("accepted", "waiting"), default="accepted",
            description="user registration status")
 
@@ -25,7 +34,7 @@ def sign_up(call):
         params=[P("meeting_date_id", required=True, type="id"), LANG],
         errors=("meeting_subscription_exception",))
 def sign_off(call):
-    services.sign_off(call.user, call.params["meeting_date_id"])
+    services.sign_off(call.user, call.params["meeting_date_id"], _lang(call))
     return {}
 
 
@@ -33,7 +42,7 @@ def sign_off(call):
         params=[P("participant_id", required=True, type="id"), LANG],
         errors=("meeting_subscription_exception",))
 def accept_participant(call):
-    services.accept_participant(call.user, call.params["participant_id"])
+    services.accept_participant(call.user, call.params["participant_id"], _lang(call))
     return {}
 
 
@@ -43,7 +52,8 @@ def accept_participant(call):
         errors=("meeting_subscription_exception",))
 def reject_participant(call):
     p = call.params
-    services.reject_participant(call.user, p["participant_id"], p["substantiation_id"], p["substantiation_message"])
+    services.reject_participant(call.user, p["participant_id"], p["substantiation_id"], p["substantiation_message"],
+                                _lang(call))
     return {}
 
 

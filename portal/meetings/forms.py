@@ -28,6 +28,10 @@ class RejectForm(FlaskForm):
     message = StringField(_l("Message"), validators=[Optional(), Length(max=2000)])
 
 
+class CancelDateForm(FlaskForm):
+    reason = StringField(_l("Reason (sent to those booked)"), validators=[Optional(), Length(max=500)])
+
+
 def state_choices():
     return [(state, label) for state, label in MEETING_STATES.items()]
 

@@ -8,7 +8,7 @@ from ..langdict import pick
 def bookings_response(entries):
     events = []
     for entry in entries:
-        if entry.status == "rejected":
+        if entry.status == "rejected" and entry.cancelled_at is None:
             continue
         date = entry.meeting_date
         meeting = date.meeting
@@ -21,6 +21,7 @@ def bookings_response(entries):
             "summary": f"{pick(meeting.name)} ({meeting.lecturer.display_name})",
             "location": date.room.label if date.room is not None else None,
             "description": "\n".join(n for n in notes if n),
-            "status": "CONFIRMED" if entry.status == "accepted" and not entry.is_reserve else "TENTATIVE",
+            "status": "CANCELLED" if entry.cancelled_at else
+            "CONFIRMED" if entry.status == "accepted" and not entry.is_reserve else "TENTATIVE",
         })
     return ics_response(_("Indeks: consultations"), events, "consultations.ics")

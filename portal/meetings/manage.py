@@ -10,6 +10,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
 from ..university.models import ClassGroup, Faculty, Room, Term
+from . import notices
 from .models import STATES, SUBSTANTIATION_MODES, Meeting, MeetingDate, MeetingNote
 from .services import _count, _locked_date, fill_seats, not_found, not_meeting_lecturer, staff_only
 from ..ids import int_id
@@ -113,12 +114,17 @@ def add_dates(actor, meeting, days, start_time, end_time, seats_limit, reserve_s
 
 def update_date(actor, date, *, start_time, end_time, registration_start_time, registration_end_time,
                 seats_limit, reserve_seats_limit, room_id=None, comment_pl=None, comment_en=None):
-    """Change a date; more seats promote people from the reserve list at once."""
+    """Change a date; more seats promote people from the reserve list at once. Its people hear of
+    a new time or room."""
     begin_write()
     _check_lecturer(actor)
     if not date.meeting.can_manage(actor):
         raise not_meeting_lecturer()
     date = _locked_date(date.id)
+    if date.is_cancelled:
+        raise invalid("cancelled", "The date is cancelled.", "Ten termin jest odwołany.")
+    before = {"start": date.start_time, "end": date.end_time, "room": date.room_id,
+              "room_label": date.room.label if date.room is not None else None}
     _check_times(start_time, end_time, registration_start_time, registration_end_time, seats_limit,
                  reserve_seats_limit)
     if seats_limit < _count(date.id, False) or reserve_seats_limit < _count(date.id, True):
@@ -131,18 +137,31 @@ def update_date(actor, date, *, start_time, end_time, registration_start_time, r
     comment_pl, comment_en = (comment_pl or "").strip(), (comment_en or "").strip()
     date.comment = ld(comment_pl, comment_en or None) if comment_pl or comment_en else None
     db.session.flush()
-    fill_seats(date)
+    notices.date_changed(date, before, fill_seats(date))
     return date
 
 
-def cancel_date(actor, date):
-    """Remove a date with everyone signed up for it."""
+def cancel_date(actor, date, reason=None):
+    """Cancel a date: it stays, and so do its bookings, rejected and marked cancelled with the
+    reason, in the lists of those who booked; each of them is told."""
     begin_write()
     _check_lecturer(actor)
     if not date.meeting.can_manage(actor):
         raise not_meeting_lecturer()
-    db.session.delete(date)
+    date = _locked_date(date.id)
+    if date.is_cancelled:
+        raise invalid("cancelled", "The date is already cancelled.", "Ten termin jest już odwołany.")
+    now = clock.now()
+    if date.end_time <= now:
+        raise invalid("cancelled", "The date is over; it cannot be cancelled.",
+                      "Ten termin już się odbył; nie można go odwołać.")
+    date.cancelled_at, date.cancel_reason = now, (reason or "").strip()[:500] or None
+    affected = [p for p in date.participants if p.status != "rejected"]
+    for entry in affected:
+        entry.status, entry.is_reserve, entry.queue_number, entry.cancelled_at = "rejected", False, None, now
     db.session.flush()
+    notices.cancelled(affected, date.cancel_reason)
+    return date
 
 
 # --- notes ----------------------------------------------------------------------------------

@@ -86,11 +86,19 @@ class MeetingDate(db.Model):
     reserve_seats_limit = db.Column(db.Integer, nullable=False, default=0)
     room_id = db.Column(db.Integer, db.ForeignKey("rooms.id"))
     comment = db.Column(LangDictType)
+    # A cancelled date stays, with its bookings (rejected, marked cancelled) and the reason, so
+    # that the people booked see what happened in their lists.
+    cancelled_at = db.Column(db.DateTime)
+    cancel_reason = db.Column(db.Text)
 
     meeting = db.relationship("Meeting", back_populates="dates")
     room = db.relationship("Room")
     participants = db.relationship("Participant", back_populates="meeting_date", cascade="all, delete-orphan",
                                    order_by="(Participant.queue_number, Participant.id)")
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
 
     def registration_open(self, now):
         return self.registration_start_time <= now <= self.registration_end_time
@@ -136,6 +144,9 @@ class Participant(db.Model):
     rejection_substantiation_id = db.Column(db.Integer, db.ForeignKey("meeting_substantiations.id"))
     rejection_substantiation_message = db.Column(db.Text)
     created_at = db.Column(db.DateTime, nullable=False)
+    # Set when the lecturer cancelled the date: the entry is then rejected (the API's closest
+    # status), with the date's cancel_reason as the reason.
+    cancelled_at = db.Column(db.DateTime)
 
     meeting_date = db.relationship("MeetingDate", back_populates="participants")
     user = db.relationship("User")

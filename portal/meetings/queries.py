@@ -88,7 +88,8 @@ def courses_with_meetings(user):
 
 
 def meeting_dates(viewer, meeting, upcoming=False):
-    dates = list(meeting.dates)
+    """A meeting's dates; cancelled ones are only in their bookings (and the lecturer's page)."""
+    dates = [d for d in meeting.dates if not d.is_cancelled]
     if upcoming:
         now = clock.now()
         dates = [d for d in dates if d.end_time >= now]
@@ -107,7 +108,7 @@ def open_meeting_dates(viewer, lecturer_id):
     lecturer = _lecturer(lecturer_id, "services/meetings/open_meeting_dates")
     now = clock.now()
     stmt = (select(MeetingDate).join(Meeting).where(
-        Meeting.lecturer_id == lecturer.id, Meeting.state == "active",
+        Meeting.lecturer_id == lecturer.id, Meeting.state == "active", MeetingDate.cancelled_at.is_(None),
         MeetingDate.registration_start_time <= now, MeetingDate.registration_end_time >= now,
         MeetingDate.start_time > now).order_by(MeetingDate.start_time))
     return [d for d in db.session.scalars(stmt) if d.meeting.can_attend(viewer) or d.meeting.can_manage(viewer)]
@@ -121,7 +122,7 @@ def user_calendar(viewer, lecturer_id, start=None, days=7):
         raise ServiceError("param_invalid", "days must be 1..366.", param_name="days")
     begin = datetime.combine(start, datetime.min.time())
     stmt = (select(MeetingDate).join(Meeting).where(
-        Meeting.lecturer_id == lecturer.id, MeetingDate.start_time >= begin,
+        Meeting.lecturer_id == lecturer.id, MeetingDate.cancelled_at.is_(None), MeetingDate.start_time >= begin,
         MeetingDate.start_time < begin + timedelta(days=days)).order_by(MeetingDate.start_time))
     return [d for d in db.session.scalars(stmt) if d.meeting.can_view(viewer)]
 

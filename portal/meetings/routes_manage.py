@@ -14,7 +14,7 @@ from ..langdict import pick
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, Faculty, Room, Term
 from . import calendar, manage as ops, queries
 from .blueprint import attempt, bp, flash_error, require_staff
-from .forms import MEETING_STATES, DateForm, DatesRuleForm, MeetingForm
+from .forms import MEETING_STATES, CancelDateForm, DateForm, DatesRuleForm, MeetingForm
 from .models import Meeting, MeetingDate
 
 
@@ -139,7 +139,7 @@ def manage_meeting(meeting_id):
         else:
             status = 422
     return render_template("meetings/manage_meeting.html", meeting=meeting, form=form, preview=preview,
-                           dates=list(meeting.dates), cancel_form=EmptyForm()), status
+                           dates=list(meeting.dates), cancel_form=CancelDateForm()), status
 
 
 @bp.route("/manage/dates/<int:date_id>/edit", methods=["GET", "POST"])
@@ -180,19 +180,18 @@ def edit_date(date_id):
 @bp.route("/manage/dates/<int:date_id>/cancel", methods=["POST"])
 @login_required
 def cancel_date(date_id):
-    """Cancel a date (everyone on it is removed)."""
+    """Cancel a date with a reason: its bookings stay, marked cancelled, and each person is told."""
     require_staff()
     d = _managed_date(date_id)
     meeting_id = d.meeting_id
-    if not EmptyForm().validate_on_submit():
+    form = CancelDateForm()
+    if not form.validate_on_submit():
         abort(400)
-    _result, err = attempt(lambda: ops.cancel_date(current_user, d))
+    _result, err = attempt(lambda: ops.cancel_date(current_user, d, form.reason.data))
     if err:
         flash_error(err)
     else:
-        flash(_("Date cancelled."), "success")
-    if request.htmx and not err:
-        return ""
+        flash(_("Date cancelled; the people booked are told."), "success")
     return redirect(url_for("meetings.manage_meeting", meeting_id=meeting_id), code=303)
 
 

@@ -14,6 +14,7 @@ from ..database import begin_write, lock
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
+from . import notices
 from .models import MeetingDate, Participant, Substantiation
 from ..ids import int_id
 
@@ -40,12 +41,17 @@ SUBSCRIPTION_ERRORS = {
     "user_not_registered": ("User is not registered to meeting.", "Nie jesteś zapisany(-a) na ten termin."),
     "non_usos_person_email_subscribed": ("A person with this e-mail address has already subscribed.",
                                          "Osoba z tym adresem e-mail jest już zapisana."),
+    "meeting_date_cancelled": ("The lecturer has cancelled this meeting date.",
+                               "Prowadzący odwołał ten termin."),
 }
+# Reasons of ours that the USOS API does not know, answered as the nearest one it does.
+API_REASONS = {"meeting_date_cancelled": "meeting_date_ended"}
 
 
 def subscription_error(reason):
     en, pl = SUBSCRIPTION_ERRORS[reason]
-    return ServiceError("meeting_subscription_exception", en, reason=reason, user_message=ld(pl, en))
+    return ServiceError("meeting_subscription_exception", en, reason=API_REASONS.get(reason, reason),
+                        user_message=ld(pl, en))
 
 
 def staff_only():
@@ -143,6 +149,8 @@ def _has_entry(date_id, user_id):
 
 def _take_place(date, entry, main_status):
     """Put a new entry at the end of the queue: a seat while seats last, else a reserve place."""
+    if date.is_cancelled:
+        raise subscription_error("meeting_date_cancelled")
     main, reserve = _counts(date.id)
     if main < date.seats_limit:
         entry.is_reserve, entry.status = False, main_status
@@ -173,6 +181,8 @@ def _window_problem(date, now=None):
     now = now or clock.now()
     if date.meeting.state != "active":
         return "meeting_not_active"
+    if date.is_cancelled:
+        return "meeting_date_cancelled"
     if now < date.registration_start_time:
         return "meeting_date_not_begun"
     if now > date.registration_end_time or now >= date.start_time:
@@ -227,8 +237,9 @@ def _text(value, limit=2000):
     return value[:limit] or None
 
 
-def sign_off(user, date_id):
-    """The person leaves a date before it starts; the first reserve takes the freed seat."""
+def sign_off(user, date_id, lang=None):
+    """The person leaves a date before it starts; the first reserve takes the freed seat (and is
+    told, in `lang` when the caller gives one)."""
     begin_write()
     date = _locked_date(get_date(date_id).id)
     entry = db.session.scalar(select(Participant).where(Participant.meeting_date_id == date.id,
@@ -240,7 +251,9 @@ def sign_off(user, date_id):
     db.session.delete(entry)
     db.session.flush()
     _renumber(date.id)
-    return _fill_seats(date)
+    promoted = _fill_seats(date)
+    notices.promoted(promoted, lang)
+    return promoted
 
 
 def _check_manager(actor, meeting, not_staff):
@@ -250,14 +263,16 @@ def _check_manager(actor, meeting, not_staff):
         raise not_meeting_lecturer()
 
 
-def accept_participant(actor, participant_id):
+def accept_participant(actor, participant_id, lang=None):
     """The lecturer accepts a waiting person (taking a seat if they are on the reserve list or
-    were rejected before)."""
+    were rejected before); the person is told (in `lang` when given)."""
     begin_write()
     entry = get_participant(participant_id, "services/meetings/accept_participant")
     _check_manager(actor, entry.meeting_date.meeting, lambda: subscription_error("user_is_not_staff"))
     date = _locked_date(entry.meeting_date_id)
     db.session.refresh(entry)
+    if date.is_cancelled:
+        raise subscription_error("meeting_date_cancelled")
     if entry.status == "accepted" and not entry.is_reserve:
         raise subscription_error("user_already_accepted")
     if entry.is_reserve or entry.status == "rejected":
@@ -270,11 +285,13 @@ def accept_participant(actor, participant_id):
     entry.rejection_substantiation_message = None
     db.session.flush()
     _renumber(date.id)
+    notices.accepted(entry, lang)
     return entry
 
 
-def reject_participant(actor, participant_id, substantiation_id=None, message=None):
-    """The lecturer rejects a person; a seat they held goes to the first reserve."""
+def reject_participant(actor, participant_id, substantiation_id=None, message=None, lang=None):
+    """The lecturer rejects a person; a seat they held goes to the first reserve. Both are told
+    (in `lang` when given)."""
     begin_write()
     entry = get_participant(participant_id, "services/meetings/reject_participant")
     meeting = entry.meeting_date.meeting
@@ -289,7 +306,7 @@ def reject_participant(actor, participant_id, substantiation_id=None, message=No
     entry.rejection_substantiation_message = _text(message)
     db.session.flush()
     _renumber(date.id)
-    _fill_seats(date)
+    notices.rejected(entry, _fill_seats(date), lang)
     return entry
 
 
@@ -308,7 +325,9 @@ def sign_up_specific_user(actor, user_id, date_id, status="accepted", substantia
         raise subscription_error("user_already_subscribed")
     sub = _substantiation(date.meeting, substantiation_id)
     entry = Participant(user_id=user.id, substantiation=sub, substantiation_message=_text(message))
-    return _take_place(date, entry, status)
+    _take_place(date, entry, status)
+    notices.booked(entry, actor)
+    return entry
 
 
 def sign_up_non_usos_person(actor, date_id, first_name, last_name, status="accepted", email=None,
@@ -337,7 +356,9 @@ def sign_up_non_usos_person(actor, date_id, first_name, last_name, status="accep
     entry = Participant(external_first_name=first, external_last_name=last, external_email=email,
                         external_contact=_text(contact_data, 500), substantiation=sub,
                         substantiation_message=_text(message))
-    return _take_place(date, entry, status)
+    _take_place(date, entry, status)
+    notices.booked(entry, actor)
+    return entry
 
 
 def fill_seats(date):
