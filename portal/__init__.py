@@ -5,7 +5,7 @@ from .config import Config
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
 
 # Feature packages, each attaching itself with `init_app(app)`; order is nav order.
-FEATURES = ("auth", "home", "people", "exams", "grades", "meetings", "attendance", "notifications", "api", "demo")
+FEATURES = ("auth", "sso", "home", "people", "exams", "grades", "meetings", "attendance", "notifications", "api", "university", "demo")
 
 
 def create_app(test_config=None):

@@ -20,6 +20,8 @@ from .langdict import pick
 # to this list). Static files (`static`, `<blueprint>.static`) are public as well.
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login",           # signing in
+    "sso.cas_login", "sso.cas_callback",      # signing in through the university (portal/sso)
+    "sso.oidc_login", "sso.oidc_callback",
     "home.set_language",    # the language switch works on the sign-in page too
     "oauth.request_token",  # OAuth-signed: the protocol decides who may call
     "oauth.access_token",

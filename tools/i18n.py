@@ -26,7 +26,7 @@ CATALOGUES = {
                      "portal/home", "portal/university", "portal/demo", "templates/base.html", "templates/home",
                      "templates/errors", "templates/auth"],
     **{f"portal/{f}/translations": [f"portal/{f}", f"templates/{f}"]
-       for f in ("api", "attendance", "exams", "grades", "meetings", "notifications", "people")},
+       for f in ("api", "attendance", "exams", "grades", "meetings", "notifications", "people", "sso")},
 }
 
 

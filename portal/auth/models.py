@@ -14,6 +14,8 @@ class User(UserMixin, db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     login = db.Column(db.String(64), unique=True, nullable=False)
+    # The institution's own person id (imports, sync, SSO); none for people made in Indeks itself.
+    external_id = db.Column(db.String(64), unique=True)
     password_hash = db.Column(db.String(256), nullable=False, default="!")
     first_name = db.Column(db.String(100), nullable=False)
     middle_names = db.Column(db.String(100))

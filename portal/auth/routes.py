@@ -1,5 +1,5 @@
 """Sign-in views, and the person's sign-ins on their devices."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -17,6 +17,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
+    if not current_app.config.get("PORTAL_LOCAL_LOGIN", True):
+        return render_template("auth/login.html", form=form), 403 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             user = signin.authenticate(form.login.data, form.password.data, request.remote_addr,

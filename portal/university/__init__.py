@@ -2,4 +2,6 @@
 
 
 def init_app(app):
-    pass
+    from . import api  # noqa: F401  (services/courses/search, for USOS syncs)
+    from .cli import university_cli
+    app.cli.add_command(university_cli)

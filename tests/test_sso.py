@@ -1,0 +1,273 @@
+"""Single sign-on against real providers on free ports: CAS (protocol 2 and 3) and OpenID Connect."""
+import logging
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from portal import create_app
+from portal.auth.models import User
+from portal.extensions import db
+
+from .pg import free_port
+from .sso_providers import CasServer, OidcProvider
+
+
+@pytest.fixture(scope="module")
+def cas():
+    server = CasServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def idp():
+    provider = OidcProvider()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso(app, db_url, cas, idp):
+    """`sso(**settings)`: a test client of Indeks configured for both providers."""
+    cas.user, cas.attributes, cas.validations[:] = None, {}, []
+    idp.claims, idp.tweak = {}, None
+    apps = []
+
+    def build(**settings):
+        config = {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": db_url,
+                  "WTF_CSRF_ENABLED": False, "CAS_SERVER_URL": cas.url, "OIDC_DISCOVERY_URL": idp.discovery_url,
+                  "OIDC_CLIENT_ID": idp.client_id, "OIDC_CLIENT_SECRET": idp.client_secret, **settings}
+        sso_app = create_app(config)
+        apps.append(sso_app)
+        client = sso_app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+    yield build
+    for sso_app in apps:
+        with sso_app.app_context():
+            db.engine.dispose()
+
+
+def signed_in_as(client):
+    """The user id of the browser's live sign-in ("<user id>:<sign-in id>"), or None."""
+    with client.session_transaction() as session:
+        value = session.get("_user_id")
+    return value.partition(":")[0] if value else None
+
+
+def user_id(app, login):
+    with app.app_context():
+        return str(db.session.scalar(db.select(User.id).filter_by(login=login)))
+
+
+def local_path(url):
+    parts = urlsplit(url)
+    assert parts.netloc == "localhost", url
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def through_cas(client, cas, next_page="/exams"):
+    """What a browser does: Indeks -> CAS /login -> back to Indeks with a ticket."""
+    start = client.get(f"/login/cas?next={next_page}")
+    assert start.status_code == 302 and start.location.startswith(cas.url + "/login?service="), start.location
+    at_cas = requests.get(start.location, allow_redirects=False, timeout=10)
+    assert at_cas.status_code == 302
+    return client.get(local_path(at_cas.headers["Location"]))
+
+
+def through_oidc(client, idp):
+    start = client.get("/login/oidc?next=/exams")
+    assert start.status_code == 302 and start.location.startswith(idp.issuer + "/authorize?"), start.location
+    at_idp = requests.get(start.location, allow_redirects=False, timeout=10)
+    assert at_idp.status_code == 302, at_idp.text
+    return client.get(local_path(at_idp.headers["Location"]))
+
+
+# --- CAS ---------------------------------------------------------------------------------
+
+def test_cas_protocol_3_signs_in_the_imported_person(sso, cas, app, make):
+    make.user("jnowak", lecturer=True)
+    client = sso()
+    login_page = client.get("/login")
+    assert b'data-testid="sso-cas"' in login_page.data and b'data-testid="login-submit"' in login_page.data
+    cas.user = "jnowak"
+    done = through_cas(client, cas)
+    assert done.status_code == 302 and done.location == "/exams"
+    assert signed_in_as(client) == user_id(app, "jnowak")
+    path, service, _ticket = cas.validations[0]
+    assert path == "/cas/p3/serviceValidate"
+    assert service.startswith("http://localhost/login/cas/callback?state=")
+
+
+def test_cas_protocol_2(sso, cas, app, make):
+    make.user("jnowak")
+    client = sso(CAS_VERSION=2)
+    cas.user = "jnowak"
+    assert through_cas(client, cas).status_code == 302
+    assert cas.validations[0][0] == "/cas/serviceValidate"
+    assert signed_in_as(client) == user_id(app, "jnowak")
+
+
+def test_cas_matches_by_student_number_attribute(sso, cas, app, make):
+    make.user("s300001", student=True, student_number="300001")
+    client = sso(CAS_STUDENT_NUMBER_ATTRIBUTE="studentNumber")
+    cas.user, cas.attributes = "someone@uni.example", {"studentNumber": "300001"}
+    assert through_cas(client, cas).status_code == 302
+    assert signed_in_as(client) == user_id(app, "s300001")
+
+
+def test_cas_login_from_an_attribute(sso, cas, app, make):
+    make.user("anowak")
+    client = sso(CAS_LOGIN_ATTRIBUTE="uid")
+    cas.user, cas.attributes = "1234567", {"uid": "anowak"}
+    assert through_cas(client, cas).status_code == 302
+    assert signed_in_as(client) == user_id(app, "anowak")
+
+
+def test_cas_refused_ticket(sso, cas, make):
+    make.user("jnowak")
+    client = sso()
+    start = client.get("/login/cas")
+    state = parse_qs(urlsplit(parse_qs(urlsplit(start.location).query)["service"][0]).query)["state"][0]
+    answer = client.get(f"/login/cas/callback?state={state}&ticket=ST-forged")
+    assert answer.status_code == 403
+    assert b"The university&#39;s sign-in refused this ticket." in answer.data
+    assert cas.validations[0][2] == "ST-forged"
+    assert signed_in_as(client) is None
+
+
+def test_cas_ticket_is_good_once(sso, cas, make):
+    make.user("jnowak")
+    client = sso()
+    cas.user = "jnowak"
+    start = client.get("/login/cas")
+    back = local_path(requests.get(start.location, allow_redirects=False, timeout=10).headers["Location"])
+    assert client.get(back).status_code == 302
+    other = sso()  # another browser replaying the same callback URL
+    other.get("/login/cas")
+    replay = other.get(back)
+    assert replay.status_code == 403 and signed_in_as(other) is None
+
+
+def test_cas_callback_without_this_browsers_state(sso, cas, make):
+    make.user("jnowak")
+    client = sso()
+    cas.user = "jnowak"
+    client.get("/login/cas")
+    answer = client.get("/login/cas/callback?state=guessed&ticket=ST-1")
+    assert answer.status_code == 403
+    assert b"This sign-in was not started in this browser." in answer.data
+    assert cas.validations == []  # refused before asking CAS
+
+
+def test_unknown_person_is_refused_unless_the_operator_allows(sso, cas, app):
+    cas.user, cas.attributes = "newcomer", {"givenName": "Nowy", "sn": "Człowiek", "mail": "n@uni.example"}
+    refused = sso()
+    answer = through_cas(refused, cas)
+    assert answer.status_code == 403
+    assert "Indeks has no record of you" in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(User).filter_by(login="newcomer")) is None
+    allowed = sso(PORTAL_SSO_CREATE_PEOPLE=True)
+    assert through_cas(allowed, cas).status_code == 302
+    with app.app_context():
+        person = db.session.scalar(db.select(User).filter_by(login="newcomer"))
+        assert (person.first_name, person.last_name, person.email, person.roles) == ("Nowy", "Człowiek", "n@uni.example", [])
+        assert person.password_hash == "!"
+    assert signed_in_as(allowed) == user_id(app, "newcomer")
+
+
+def test_cas_server_down_is_a_clear_page(sso, make):
+    make.user("jnowak")
+    client = sso(CAS_SERVER_URL=f"http://127.0.0.1:{free_port()}/cas")
+    client.get("/login/cas")
+    with client.session_transaction() as session:
+        state = session["sso_cas_state"]
+    answer = client.get(f"/login/cas/callback?state={state}&ticket=ST-1")
+    assert answer.status_code == 502
+    assert b"did not answer properly" in answer.data
+
+
+def test_local_login_can_be_switched_off(sso, cas, make):
+    make.user("student1", student=True)
+    client = sso(PORTAL_LOCAL_LOGIN=False)
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert b'data-testid="login-submit"' not in page.data and b'data-testid="local-login-off"' in page.data
+    assert b'data-testid="sso-cas"' in page.data and b'data-testid="sso-oidc"' in page.data
+    answer = client.post("/login", data={"login": "student1", "password": "demo"})
+    assert answer.status_code == 403 and signed_in_as(client) is None
+    with_password = sso()
+    assert with_password.post("/login", data={"login": "student1", "password": "demo"}).status_code == 302
+
+
+def test_public_url_behind_a_proxy(sso, cas, idp):
+    client = sso(SSO_PUBLIC_URL="https://indeks.example.edu.pl/")
+    service = parse_qs(urlsplit(client.get("/login/cas").location).query)["service"][0]
+    assert service.startswith("https://indeks.example.edu.pl/login/cas/callback?state=")
+    redirect_uri = parse_qs(urlsplit(client.get("/login/oidc").location).query)["redirect_uri"][0]
+    assert redirect_uri == "https://indeks.example.edu.pl/login/oidc/callback"
+
+
+def test_no_sso_configured_shows_no_buttons_and_no_routes(client):
+    page = client.get("/login")
+    assert b"sso-" not in page.data
+    assert client.get("/login/cas").status_code == 404
+    assert client.get("/login/oidc").status_code == 404
+
+
+# --- OpenID Connect ----------------------------------------------------------------------
+
+def test_oidc_code_flow_with_pkce_and_nonce(sso, idp, app, make):
+    make.user("akowalska", lecturer=True)
+    client = sso()
+    idp.claims = {"preferred_username": "akowalska", "sub": "u-42"}
+    done = through_oidc(client, idp)
+    assert done.status_code == 302 and done.location == "/exams"
+    assert signed_in_as(client) == user_id(app, "akowalska")
+    sent = idp.authorize_requests[-1]
+    assert sent["code_challenge_method"] == "S256" and sent["nonce"] and sent["state"]
+    assert sent["scope"] == "openid profile email"
+
+
+def test_oidc_student_number_claim(sso, idp, app, make):
+    make.user("s1", student=True, student_number="400500")
+    client = sso(OIDC_STUDENT_NUMBER_CLAIM="student_number")
+    idp.claims = {"preferred_username": "not-a-login-here", "student_number": "400500"}
+    assert through_oidc(client, idp).status_code == 302
+    assert signed_in_as(client) == user_id(app, "s1")
+
+
+@pytest.mark.parametrize("tweak, reason", [
+    # an azp naming us must not make up for an audience that does not (Authlib's default would let it)
+    ("audience", "Invalid claim: 'aud'"), ("audience-with-azp", "Invalid claim: 'aud'"), ("expired", "expired"), ("nonce", "nonce"), ("state", "MismatchingStateError"),
+    ("issuer", "iss"), ("signature", "BadSignatureError")])
+def test_oidc_refuses_a_bad_answer(sso, idp, make, caplog, monkeypatch, tweak, reason):
+    make.user("akowalska")
+    # Alembic's fileConfig (test_migrations) disables the loggers that exist by then, ours too
+    monkeypatch.setattr(logging.getLogger("portal"), "disabled", False)
+    caplog.set_level("INFO")
+    client = sso()
+    idp.claims, idp.tweak = {"preferred_username": "akowalska"}, tweak
+    answer = through_oidc(client, idp)
+    assert answer.status_code == 403
+    assert b"The university&#39;s sign-in failed or was refused." in answer.data
+    assert signed_in_as(client) is None
+    refusals = [r.getMessage() for r in caplog.records if r.getMessage().startswith("SSO sign-in refused")]
+    assert len(refusals) == 1 and reason in refusals[0], refusals
+
+
+def test_oidc_unknown_person_is_refused(sso, idp, make):
+    client = sso()
+    idp.claims = {"preferred_username": "stranger"}
+    answer = through_oidc(client, idp)
+    assert answer.status_code == 403 and "confirmed who you are (stranger), but Indeks has no record of you" in answer.get_data(as_text=True)
+
+
+def test_polish_refusal(sso, cas):
+    client = sso()
+    client.get("/login/cas", headers={"Accept-Language": "pl"})
+    answer = client.get("/login/cas/callback?state=x&ticket=y", headers={"Accept-Language": "pl"})
+    assert answer.status_code == 403
+    assert "Ta próba logowania nie została rozpoczęta w tej przeglądarce." in answer.get_data(as_text=True)
