@@ -157,7 +157,7 @@ def main():
             prof.enable()
             results = measure(counter, send, n, count_calls=False)
             prof.disable()
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(prof).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_LINES", "45")))
         else:
             results = measure(counter, send, n)
         figures[name] = line(name, results)
