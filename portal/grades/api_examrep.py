@@ -59,12 +59,9 @@ OLD_EDITION = resource("services/examrep/course_edition", {
                      "services/examrep2: coordinators and lecturers of the edition see them.")
 def old_course_edition(call):
     edition = get_edition(call.params["course_id"], call.params["term_id"], call.method.path)
-    reports = queries.reports_of_editions([edition.id])
-    units = {}
-    for report in reports:
-        if not report.is_general:
-            units.setdefault(str(report.unit_id), report)
-    return SimpleNamespace(course_exam=next((r for r in reports if r.is_general), None), course_units_exams=units)
+    general, units = _split(queries.reports_of_editions([edition.id]))
+    return SimpleNamespace(course_exam=general[0] if general else None,
+                           course_units_exams={unit: reports[0] for unit, reports in units.items()})
 
 
 def _split(reports):
