@@ -45,6 +45,9 @@ def create_app(test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + app.config[
             "SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file has no server to drop the connection: no "SELECT 1" before every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     from . import database as _db_events  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
     from . import models  # noqa: F401  (every table, for Alembic)
 
