@@ -8,9 +8,26 @@ from .extensions import babel, csrf, db, htmx, login_manager, migrate
 FEATURES = ("auth", "sso", "home", "people", "exams", "grades", "meetings", "attendance", "notifications", "api", "university", "demo")
 
 
+class Portal(Flask):
+    """Flask, with what it works out per request for every hook worked out once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._synced = {}
+
+    def ensure_sync(self, func):
+        # Flask asks inspect whether each before/after/teardown hook and the view is a
+        # coroutine on every request (a dozen calls); the answer never changes.
+        try:
+            return self._synced[func]
+        except KeyError:
+            synced = self._synced[func] = super().ensure_sync(func)
+            return synced
+
+
 def create_app(test_config=None):
     """Create and configure the portal."""
-    app = Flask(__name__, instance_relative_config=True,
+    app = Portal(__name__, instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
     app.config.from_object(Config)
     if test_config:
@@ -28,6 +45,9 @@ def create_app(test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + app.config[
             "SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file has no server to drop the connection: no "SELECT 1" before every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     from . import database as _db_events  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
     from . import models  # noqa: F401  (every table, for Alembic)
 

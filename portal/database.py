@@ -132,6 +132,13 @@ def side_write(busy_ms=250):
         _write_intent.reset(token)
 
 
+def end_read():
+    """End this request's read transaction, if it began one: a request that never touched the
+    database (services/apisrv/now) does not make a session just to roll it back."""
+    if db.session.registry.has():
+        db.session.rollback()
+
+
 def lock(query):
     """Lock the rows a query selects until commit (FOR UPDATE on PostgreSQL).
 

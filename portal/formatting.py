@@ -4,6 +4,8 @@ The portal keeps naive institution-local times, so nothing is converted between 
 here: Babel formats the wall-clock time as stored. Dates carry the weekday, because people
 plan consultations and exams by the day of the week.
 """
+from functools import lru_cache
+
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import has_request_context
@@ -24,25 +26,46 @@ def locale(lang=None):
     return loc or "pl"
 
 
+# Babel works out a skeleton's pattern and formats anew on every call (tens of microseconds); a
+# page shows the same few dates and times many times over (a grid's "last change" per row, a
+# slot list's times), so what it made is kept per value, pattern and locale (both languages).
+_cached = lru_cache(maxsize=8192)
+
+
+@_cached
+def _skeleton(skeleton, value, loc):
+    return babel_dates.format_skeleton(skeleton, value, locale=loc)
+
+
+@_cached
+def _interval(start, end, skeleton, loc):
+    return babel_dates.format_interval(start, end, skeleton, locale=loc)
+
+
+@_cached
+def _joined(loc):
+    """The language's pattern joining a time ({0}) and a date ({1})."""
+    return babel_dates.Locale.parse(loc).datetime_formats["medium"]
+
+
 def date(value, skeleton=DATE, lang=None):
     """A calendar date with its weekday: "pt., 11 gru 2026" / "Fri, Dec 11, 2026"."""
     if value is None:
         return ""
-    return babel_dates.format_skeleton(skeleton, value, locale=locale(lang))
+    return _skeleton(skeleton, value, locale(lang))
 
 
 def time(value, skeleton=TIME, lang=None):
     """A time of day: "09:00" (skeleton "Hms" adds the seconds)."""
-    return "" if value is None else babel_dates.format_skeleton(skeleton, value, locale=locale(lang))
+    return "" if value is None else _skeleton(skeleton, value, locale(lang))
 
 
 def datetime(value, skeleton=DATE, lang=None):
     """Date with weekday and time, joined as the language joins them: "pt., 11 gru 2026, 09:00"."""
     if value is None:
         return ""
-    loc = babel_dates.Locale.parse(locale(lang))
-    pattern = loc.datetime_formats["medium"]
-    return pattern.format(time(value, lang=lang), date(value, skeleton, lang))
+    loc = locale(lang)
+    return _joined(loc).format(_skeleton(TIME, value, loc), _skeleton(skeleton, value, loc))
 
 
 def span(start, end, lang=None):
@@ -52,15 +75,14 @@ def span(start, end, lang=None):
     if end is None:
         return datetime(start, lang=lang)
     if start.date() == end.date():
-        loc = babel_dates.Locale.parse(locale(lang))
-        hours = babel_dates.format_interval(start, end, TIME, locale=loc)
-        return loc.datetime_formats["medium"].format(hours, date(start, lang=lang))
+        loc = locale(lang)
+        return _joined(loc).format(_interval(start, end, TIME, loc), _skeleton(DATE, start, loc))
     return f"{datetime(start, lang=lang)} – {datetime(end, lang=lang)}"
 
 
 def times(start, end, lang=None):
     """Only the times of a span on one day: "09:00–09:40"."""
-    return babel_dates.format_interval(start, end, TIME, locale=locale(lang))
+    return _interval(start, end, TIME, locale(lang))
 
 
 def day_heading(value, lang=None):

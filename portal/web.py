@@ -122,11 +122,7 @@ def init_app(app):
         view = app.view_functions.get(request.endpoint)
         set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "reads_first", False))
 
-    @app.after_request
-    def _vary(response):
-        if request.headers.get("HX-Request") is not None or response.mimetype == "text/html":
-            response.vary.add("HX-Request")
-        return response
+    # `Vary: HX-Request` on pages and htmx answers: portal.security.headers.SecureAnswers.
 
     @app.teardown_request
     def _reset(exc):

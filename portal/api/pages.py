@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..auth.forms import EmptyForm, submitted
 from ..errors import ServiceError
 from ..extensions import db
 from ..security.redirects import safe_next
@@ -78,7 +78,7 @@ def administrative(consumer_id):
     if not current_user.is_admin:
         abort(403)
     consumer = _visible(consumer_id)
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400)
     services.set_administrative(consumer, request.form.get("value") == "true", current_user)
     db.session.commit()
@@ -92,7 +92,7 @@ def administrative(consumer_id):
 @login_required
 def revoke(consumer_id):
     """Withdraw an application's access to your account (all its tokens)."""
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400)
     count = services.revoke_application(current_user, consumer_id)
     db.session.commit()

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.models import User
-from ..database import set_write_intent
+from ..database import end_read, set_write_intent
 from ..errors import ServiceError
 from ..extensions import csrf, db
 from . import formats, oauth, params as params_mod, selectors
@@ -66,9 +66,24 @@ def check_encoding():
         check_utf8(request.get_data(cache=True))  # before the form is parsed (werkzeug reuses the bytes)
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def form():
+    """The request's form, without asking werkzeug to parse a body that is no form (most
+    calls are GETs without one)."""
+    return request.form if request.mimetype in FORM_TYPES else {}
+
+
+def value(name, default=None):
+    """`request.values.get(name, default)`: the query string first, then the form."""
+    found = request.args.get(name)
+    return found if found is not None else form().get(name, default)
+
+
 def raw_params():
     merged = {}
-    for source in (request.args, request.form):
+    for source in (request.args, form()):
         for key in source.keys():
             merged[key] = source.get(key)
     return merged
@@ -135,7 +150,7 @@ def run(method, fmt, callback):
     if method.writes:
         db.session.commit()
     else:
-        db.session.rollback()  # end the read transaction; nothing to keep
+        end_read()  # nothing to keep
     return formats.render(result, 200, fmt, callback)
 
 
@@ -146,7 +161,7 @@ def dispatch(path):
         return formats.render(None), 200
     try:
         check_encoding()
-        fmt, callback = request.values.get("format", "json"), request.values.get("callback")
+        fmt, callback = value("format", "json"), value("callback")
         formats.check(fmt, callback)
     except ApiError as error:
         return formats.render(error.body(), error.status)
@@ -168,10 +183,12 @@ def dispatch(path):
                                "error": "internal_error"}, 503, fmt, callback)
 
 
-@bp.after_app_request
-def _cors(response):
-    if request.path.startswith("/services/"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    return response
+CORS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+        ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"))
+
+
+@bp.record_once
+def _cors(state):
+    """Every services/* answer may be read by browser clients of other sites (added by
+    portal.security's answer middleware, with the security headers)."""
+    state.app.extensions["indeks_answers"].add_for_prefix("/services/", CORS)

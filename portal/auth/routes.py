@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user
 from ..extensions import db
 from ..security.redirects import safe_next
 from . import sessions, signin, throttle
-from .forms import EmptyForm, LoginForm
+from .forms import EmptyForm, LoginForm, submitted
 
 bp = Blueprint("auth", __name__)
 
@@ -40,7 +40,7 @@ def login():
 @login_required
 def logout():
     """Sign out: this sign-in ends for good."""
-    if EmptyForm().validate_on_submit():
+    if submitted():
         sessions.end(current_user)
         db.session.commit()
         flash(_("You have signed out."), "info")
@@ -59,7 +59,7 @@ def account_sessions():
 @login_required
 def end_session(session_id):
     """Sign out one other device."""
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400)
     if not sessions.end_other(current_user, session_id):
         abort(404)
@@ -72,7 +72,7 @@ def end_session(session_id):
 @login_required
 def end_all_sessions():
     """Sign out of all devices, this one included."""
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400)
     sessions.end_all(current_user)
     db.session.commit()

@@ -4,6 +4,7 @@ The rules (visibility, attendance, admission) live in services.py; these are the
 lists that the views and the services/exams methods share.
 """
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, Room, edition_coordinators, group_participants
@@ -82,13 +83,23 @@ def load_exam(exam_id, *options):
 def load_slot(slot_id):
     """The slot with its group, exam and session, in one query (a click's first read), or None."""
     key = as_int(slot_id)
-    return db.session.scalar(_SLOT, {"slot": key}) if key is not None else None
+    row = db.session.execute(_SLOT, {"slot": key}).first() if key is not None else None
+    if row is None:
+        return None
+    slot, group, exam, session = row
+    set_committed_value(slot, "group", group)  # as a joined eager load would (the identity map is weak)
+    set_committed_value(group, "exam", exam)
+    set_committed_value(exam, "session", session)
+    return slot
 
 
 # Statements of the rush path and the live seats' polls, built once: per click or poll only
 # their parameters change (building a statement with joins costs more than running it).
-_SLOT = db.select(ExamSlot).where(ExamSlot.id == db.bindparam("slot")).options(
-    joinedload(ExamSlot.group).joinedload(ExamGroup.exam).joinedload(Exam.session))
+# The slot's group, exam and session come as entities of the same row: cheaper to load than a
+# chain of joined eager loads (load_slot links them as those would).
+_SLOT = db.select(ExamSlot, ExamGroup, Exam, ExaminationSession).join(
+    ExamGroup, ExamGroup.id == ExamSlot.group_id).join(Exam, Exam.id == ExamGroup.exam_id).join(
+    ExaminationSession, ExaminationSession.id == Exam.session_id).where(ExamSlot.id == db.bindparam("slot"))
 
 
 _EXAM_BRIEFLY = db.select(Exam).where(Exam.id == db.bindparam("exam")).options(

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from .. import clock, formatting
-from ..auth.forms import EmptyForm
+from ..auth.forms import BUTTONS, EmptyForm, submitted
 from ..database import begin_write, in_write_transaction, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
@@ -56,7 +56,7 @@ def slot_context(exam, message=None, kind="info"):
     poll = live.poll_seconds(exam, pending, open_now["can_register"], open_now["can_switch"])
     return dict(exam=exam, registration=registration, pending=pending, not_admitted=not_admitted, now=now,
                 report_names=reports.labels(not_admitted) if not_admitted else {},
-                message=message, kind=kind, form=EmptyForm(), **open_now,
+                message=message, kind=kind, form=BUTTONS, **open_now,
                 slots_by_id={s.id: s for g in exam.groups for s in g.slots},
                 show_examiners=exam.examiners_visible or exam.can_see_attendees(user),
                 poll=poll, etag=live.slot_list_etag(exam, user, now) if poll else None)
@@ -85,7 +85,7 @@ def refuse_in_place(exam, slot, err):
     if slot.free and not (registration and registration.slot_id == slot.id):
         return respond(exam, str(err), "error", err.status)  # the row would offer a button: the whole list
     body = render_template("exams/_refusal.html", exam=exam, slot=slot, group=slot.group, registration=registration,
-                           message=str(err), kind="error", form=EmptyForm(), not_admitted=[],
+                           message=str(err), kind="error", form=BUTTONS, not_admitted=[],
                            **windows(exam, clock.now()))
     return body, err.status, {"HX-Reswap": "none"}
 
@@ -138,7 +138,7 @@ def _settle(exam):
 
 
 def _check_form():
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400, _("The form has expired; reload the page and try again."))
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..auth.forms import EmptyForm
+from ..auth.forms import EmptyForm, submitted
 from ..auth.models import User
 from .. import formatting
 from ..errors import ServiceError
@@ -174,7 +174,7 @@ def exam_admin(exam_id):
 def open_close(exam_id, action):
     """Open or close registration now."""
     exam = _managed_exam(exam_id)
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400)
     (manage.open_registration if action == "open" else manage.close_registration)(exam, me())
     db.session.commit()
@@ -209,7 +209,7 @@ def add_condition(exam_id):
 def delete_condition(exam_id, examrep_id):
     """Remove an admission condition."""
     exam = _managed_exam(exam_id)
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400)
     manage.remove_condition(exam, me(), examrep_id)
     db.session.commit()
@@ -260,7 +260,7 @@ def delete_group(exam_id, group_id):
     """Delete an empty group."""
     exam = _managed_exam(exam_id)
     group = get_by_id(ExamGroup, group_id)
-    if group is None or group.exam_id != exam.id or not EmptyForm().validate_on_submit():
+    if group is None or group.exam_id != exam.id or not submitted():
         abort(404)
     try:
         manage.delete_group(exam, group, me())

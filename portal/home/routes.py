@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..auth.forms import submitted
 from ..security.redirects import safe_next
 from ..web import nav_for
 
@@ -21,7 +21,7 @@ def set_language(lang):
     """Switch the interface language and go back where the person was."""
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400)
     session["lang"] = lang
     return redirect(safe_next(request.form.get("next") or request.referrer), code=303)

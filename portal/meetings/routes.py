@@ -4,7 +4,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import clock
-from ..auth.forms import EmptyForm
+from ..auth.forms import BUTTONS, submitted
 from ..errors import ServiceError
 from ..langdict import ld, pick
 from ..database import reads_first
@@ -44,7 +44,7 @@ def booking_context(date, form=None, error=None, done=None, check=None):
     return dict(date=date, entry=entry, problem=problem, form=form, error=error, done=done,
                 taken=(check.seats_taken, check.reserve_taken),
                 can_sign_off=entry is not None and entry.status != "rejected" and clock.now() < date.start_time,
-                reasons=services.SUBSCRIPTION_ERRORS, off_form=EmptyForm())
+                reasons=services.SUBSCRIPTION_ERRORS, off_form=BUTTONS)
 
 
 @bp.route("/")
@@ -121,7 +121,7 @@ def _invalid(date_id, form):
 def sign_off(date_id):
     """Give up my place; the first reserve moves up."""
     load(queries.visible_date, date_id)
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         return _invalid(date_id, None)
     _result, err = attempt(lambda: services.sign_off(current_user, date_id))
     return _booking_answer(date_id, error=err, done=None if err else _("You have signed off."))

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from ..auth.forms import EmptyForm
+from ..auth.forms import EmptyForm, submitted
 from ..auth.models import User
 from ..extensions import db
 from ..langdict import pick
@@ -83,7 +83,7 @@ def accept(entry_id):
     require_staff()
     entry = _entry_of_date(entry_id)
     date_id = entry.meeting_date_id
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400)
     _result, err = attempt(lambda: services.accept_participant(current_user, entry_id))
     return _row_answer(entry_id, date_id, err, None if err else _("Accepted."))
@@ -210,7 +210,7 @@ def delete_day_off(day_off_id):
     """Remove a day off (administrators)."""
     if not DayOff.can_edit(current_user):
         abort(403, description=str(calendar.calendar_admins_only()))
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400)
     _result, err = attempt(lambda: calendar.delete_day_off(current_user, day_off_id))
     if err:

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import formatting
-from ..auth.forms import EmptyForm
+from ..auth.forms import EmptyForm, submitted
 from ..errors import ServiceError
 from ..extensions import db
 from . import services
@@ -44,7 +44,7 @@ def badge():
 
 
 def _check_form():
-    if not EmptyForm().validate_on_submit():
+    if not submitted():
         abort(400, _("The form has expired; reload the page and try again."))
 
 

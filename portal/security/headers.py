@@ -8,6 +8,7 @@ so the OAuth "Allow" button cannot be clicked through from another site.
 """
 from flask import current_app, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -33,16 +34,75 @@ HEADERS = {
 }
 
 
-def add_headers(response):
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if current_app.config["PORTAL_REQUIRE_SSL"] and request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security",
-                                    f"max-age={current_app.config['PORTAL_HSTS_MAX_AGE']}")
-    static = request.endpoint == "static" or (request.endpoint or "").endswith(".static")
-    if not static and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "no-store"  # pages, CSVs and API answers are personal
-    return response
+class SecureAnswers:
+    """WSGI middleware: trusted proxies, then the security headers,
+    `Cache-Control: no-store`, `Vary: HX-Request` and any path's own headers (the API's CORS)
+    added to every answer in one pass over its header list, as plain tuples built once.
+
+    A header the view set itself wins (`setdefault` semantics). Static files (any
+    `static` endpoint's URL prefix) keep their own caching. Doing this here instead of in
+    Flask `after_request` hooks saves every request a few dozen werkzeug Headers lookups.
+
+    Trusted proxies: werkzeug's ProxyFix for PORTAL_TRUSTED_PROXIES hops (read per request),
+    so the client's address and scheme come from X-Forwarded-For / X-Forwarded-Proto only
+    when a proxy we trust set them; with 0 (the default, a direct `make run`) both are ignored."""
+
+    def __init__(self, app):
+        self.app, self.wsgi_app = app, app.wsgi_app
+        self.always = list(HEADERS.items())
+        self.by_prefix = []  # (path prefix, [(name, value)]): add_for_prefix
+        self._static = None
+
+    def add_for_prefix(self, prefix, headers):
+        """Headers every answer under `prefix` carries (e.g. the API's CORS headers)."""
+        self.by_prefix.append((prefix, list(headers)))
+
+    def static_prefixes(self):
+        """The URL prefixes of the static endpoints (`/static/`, `/grades/static/`, ...)."""
+        if self._static is None:
+            self._static = tuple(rule.rule.split("<", 1)[0] for rule in self.app.url_map.iter_rules()
+                                 if rule.endpoint == "static" or rule.endpoint.endswith(".static"))
+        return self._static
+
+    def __call__(self, environ, start_response):
+        config = self.app.config
+        path = environ.get("PATH_INFO", "")
+        htmx = "HTTP_HX_REQUEST" in environ
+
+        def start(status, headers, exc_info=None):
+            present = {name.lower(): i for i, (name, _) in enumerate(headers)}
+            for name, value in self.always:
+                if name.lower() not in present:
+                    headers.append((name, value))
+            for prefix, extra in self.by_prefix:
+                if path.startswith(prefix):
+                    for name, value in extra:
+                        if name.lower() not in present:
+                            headers.append((name, value))
+            if config["PORTAL_REQUIRE_SSL"] and environ.get("wsgi.url_scheme") == "https" \
+                    and "strict-transport-security" not in present:
+                headers.append(("Strict-Transport-Security", f"max-age={config['PORTAL_HSTS_MAX_AGE']}"))
+            if "cache-control" not in present and not path.startswith(self.static_prefixes()):
+                headers.append(("Cache-Control", "no-store"))  # pages, CSVs and API answers are personal
+            i = present.get("content-type")
+            if htmx or (i is not None and headers[i][1].startswith("text/html")):
+                _vary_on(headers, present.get("vary"), "HX-Request")
+            return start_response(status, headers, exc_info)
+
+        hops = config["PORTAL_TRUSTED_PROXIES"]
+        if hops:
+            return ProxyFix(self.wsgi_app, x_for=hops, x_proto=hops)(environ, start)
+        return self.wsgi_app(environ, start)
+
+
+def _vary_on(headers, index, name):
+    """Add `name` to the Vary header at `index` (or a new one): a page differs by it."""
+    if index is None:
+        headers.append(("Vary", name))
+        return
+    current = headers[index][1]
+    if name.lower() not in (v.strip().lower() for v in current.split(",")):
+        headers[index] = (headers[index][0], f"{current}, {name}" if current.strip() else name)
 
 
 def require_https():
