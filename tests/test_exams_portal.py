@@ -213,6 +213,7 @@ def test_admin_creates_session_and_coordinator_exam_and_group(app, client, auth,
         exam = db.session.scalar(db.select(Exam).filter_by(code="C1-E"))
         exam_id = exam.id
         assert exam.registration_start is None and exam.name == {"pl": "Egzamin", "en": "Egzamin"}
+    assert "Terminy rejestracji nie zostały jeszcze ustalone." in client.get(f"/exams/manage/exams/{exam_id}").get_data(as_text=True)
     start = (now + timedelta(days=3)).replace(hour=9, minute=0)
     form = {"number": "1", "start": start.strftime("%Y-%m-%dT%H:%M"), "room_id": str(uni.room.id),
             "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"), "capacity": "7", "number_of_slots": "3",
@@ -228,6 +229,7 @@ def test_admin_creates_session_and_coordinator_exam_and_group(app, client, auth,
     assert client.post(f"/exams/manage/exams/{exam_id}/close").status_code == 303
     with app.app_context():
         assert not db.session.get(Exam, exam_id).registration_open(clock.now() + timedelta(seconds=1))
+    assert "Terminy rejestracji nie zostały jeszcze ustalone." not in client.get(f"/exams/manage/exams/{exam_id}").get_data(as_text=True)
     report = GradesFactory(app).report(uni.edition, uni.classes_unit)
     page = client.get(f"/exams/manage/exams/{exam_id}").get_data(as_text=True)
     assert f'<option value="{report.id}">' in page  # the report is picked by name, not typed

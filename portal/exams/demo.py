@@ -87,7 +87,7 @@ def seed_exams(ctx):
     winter = ExaminationSession(name=ld("Sesja zimowa", "Winter examination session"),
                                 description=ld("Egzaminy semestru zimowego.", "Exams of the winter term."),
                                 status="active", faculty=ctx.faculties["WMI"])
-    summer = ExaminationSession(name=ld("Sesja letnia (w przygotowaniu)", "Summer session (in preparation)"),
+    summer = ExaminationSession(name=ld("Sesja letnia", "Summer session"),
                                 description=ld("Jeszcze niewidoczna dla studentów.", "Not visible to students yet."),
                                 status="in_preparation", faculty=ctx.faculties["WMI"])
     db.session.add_all([winter, summer])
