@@ -98,7 +98,7 @@ def seed(ctx):
         d = _date(group_meeting, first + timedelta(days=1), 10, seats=2, reserve=2, room=rooms[1])
         _fill(d, members[:3], subs[("WMI", "meeting")], False, rng)   # two waiting, one on the reserve list
         _date(group_meeting, first + timedelta(days=8), 10, seats=2, reserve=2, room=rooms[1])
-    db.session.add(Meeting(name=ld("Konsultacje w sesji (w przygotowaniu)", "Exam-session office hours (draft)"),
+    db.session.add(Meeting(name=ld("Konsultacje w sesji egzaminacyjnej", "Exam-session office hours"),
                            faculty_id="WMI", term=term, lecturer=lecturer1, open=True, state="in_preparation",
                            auto_accept=True))
 
