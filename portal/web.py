@@ -79,11 +79,11 @@ def nav_section(items, path):
 RENDERED_KEPT = 2048  # answers kept per worker (a few hundred bytes each); then they start anew
 
 
-def render_once(key, template, **context):
-    """`template` rendered with `context`, kept per `key` and interface language: a rush's
+def render_once(key, template, context):
+    """`template` rendered with `context()`, kept per `key` and interface language: a rush's
     refusals are a thousand times the same small answer ("this slot is full" and that slot's
     row), and rendering it costs more than the rest of the request. `key` must hold everything
-    the template shows of `context`; the template must not show anything per person or per
+    the template shows of the context; the template must not show anything per person or per
     request (no CSRF token, no flashed messages)."""
     kept = current_app.extensions.setdefault("indeks_rendered", {})
     full_key = (template, str(get_locale()), key)
@@ -91,7 +91,7 @@ def render_once(key, template, **context):
     if body is None:
         if len(kept) >= RENDERED_KEPT:
             kept.clear()
-        body = kept[full_key] = render_template(template, **context)
+        body = kept[full_key] = render_template(template, **context())
     return body
 
 

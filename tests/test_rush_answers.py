@@ -4,10 +4,12 @@ and seat in one statement (queries.load_click, queries.load_exam_briefly)."""
 from portal.auth.models import User
 from portal.exams import manage
 from portal.exams.models import Exam, ExamSlot
+from portal.meetings.models import MeetingDate
 from portal.extensions import db
 
 from .factories_exams import ExamFactory
 from .factories_grades import GradesFactory
+from .factories_meetings import MeetingFactory
 from .test_exams_live_seats import poller, slots
 
 HX = {"HX-Request": "true"}
@@ -77,3 +79,29 @@ def test_the_poll_of_an_exam_with_conditions_agrees_with_its_page(app, make, cli
     r = slots(client, ex.exam, etag)
     assert r.status_code == 200 and r.headers["ETag"] != etag
     assert slots(client, ex.exam, r.headers["ETag"]).status_code == 304
+
+
+def test_a_kept_consultation_refusal_follows_the_places_the_language_and_the_entry(app, make):
+    mf = MeetingFactory(app)
+    uni = make.university()
+    sub = {"substantiation": str(mf.substantiation(uni.faculty).id)}
+    date = mf.date(mf.meeting(uni.coordinator, uni.faculty), seats=1, reserve=1)
+    mf.entry(date, uni.students[1])
+    mf.entry(date, uni.students[2], status="waiting", reserve=True)
+    url = f"/meetings/dates/{date.id}/sign-up"
+    late = signed_in(app, "stud1")
+    r = late.post(url, data=sub, headers=HX)
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and "There are no seats left on this meeting date." in body
+    assert "seats: 0 of 1 free" in body
+    polish = signed_in(app, "stud1", "pl").post(url, data=sub, headers=HX).get_data(as_text=True)
+    assert "wolne 0 z 1" in polish and "There are no seats left" not in polish
+    # someone with an entry is answered with their own status, not the kept refusal
+    holder = signed_in(app, "stud2").post(url, data=sub, headers=HX).get_data(as_text=True)
+    assert "Your status:" in holder and "There are no seats left" not in holder
+    with app.app_context():
+        db.session.get(MeetingDate, date.id).seats_limit = 2
+        db.session.commit()
+    mf.entry(date, uni.students[3])
+    again = late.post(url, data=sub, headers=HX).get_data(as_text=True)
+    assert "seats: 0 of 2 free" in again and "seats: 0 of 1 free" not in again

@@ -92,9 +92,9 @@ def refuse_in_place(exam, slot, err):
     mine = registration is not None and registration.slot_id == slot.id
     message = str(err)
     key = (slot.id, slot.number, slot.group.number, slot.start, slot.end, slot.taken, slot.capacity, mine, message)
-    body = render_once(key, "exams/_refusal.html", exam=exam, slot=slot, group=slot.group,
-                       registration=registration, message=message, kind="error", form=BUTTONS,
-                       not_admitted=[], can_register=False, can_leave=False, can_switch=False)
+    body = render_once(key, "exams/_refusal.html", lambda: dict(
+        exam=exam, slot=slot, group=slot.group, registration=registration, message=message, kind="error",
+        form=BUTTONS, not_admitted=[], can_register=False, can_leave=False, can_switch=False))
     return body, err.status, {"HX-Reswap": "none"}
 
 
