@@ -1,22 +1,35 @@
 """Interface language: the person's choice, else the browser's, else Polish."""
 from flask import current_app, g, request, session
+from babel import Locale
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
+
+
+_LOCALES = {}
+
+
+def _locale(code):
+    """The Babel Locale of a language, made once per worker (Flask-Babel parses a code anew on
+    every request; a Locale given to it is taken as it is)."""
+    known = _LOCALES.get(code)
+    if known is None:
+        known = _LOCALES[code] = Locale.parse(code)
+    return known
 
 
 def select_locale():
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
-        return chosen
+        return _locale(chosen)
     if request:
-        lang = request.args.get("lang")
-        if lang in languages:
-            return lang
-        return request.accept_languages.best_match(languages) or languages[0]
-    return languages[0]
-
+        if b"lang=" in request.query_string:  # parsing the query string only when it may say
+            lang = request.args.get("lang")
+            if lang in languages:
+                return _locale(lang)
+        return _locale(request.accept_languages.best_match(languages) or languages[0])
+    return _locale(languages[0])
 
 
 def translations():

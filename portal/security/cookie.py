@@ -71,10 +71,11 @@ class CookieSessions(SecureCookieSessionInterface):
         return self.session_class(data)
 
     def save_session(self, app, session, response):
-        if not session and not session.modified:
-            # Nothing to write or delete. Flask would still add `Vary: Cookie` (Flask-Login
-            # reads the session on every request), but every answer but a static file is
-            # `Cache-Control: no-store` (portal.security.headers), so no cache keeps one.
+        if not session.modified and not self.should_set_cookie(app, session):
+            # Nothing to write or delete (an unchanged session, not refreshed on every request).
+            # Flask would still add `Vary: Cookie` (Flask-Login reads the session on every
+            # request), but every answer but a static file is `Cache-Control: no-store`
+            # (portal.security.headers), so no cache keeps one.
             return
         super().save_session(app, session, response)
 
