@@ -37,7 +37,8 @@ def visible_date(user, date_id, param="meeting_date_id", method_name="services/m
 def bookable_date(user, date_id):
     """(a date the person may see with its meeting, services.taken_places of it for the
     person): what a sign-up's check reads on the rush path, in one query."""
-    row = db.session.execute(_BOOKABLE, {"date": _int(date_id), "user": user.id}).first() if _int(date_id) else None
+    key = _int(date_id)
+    row = db.session.execute(_BOOKABLE, {"date": key, "user": user.id}).first() if key else None
     if row is None:
         return _check_visible(user, None, "meeting_date_id", "services/meetings/meeting_date")
     date, meeting, *taken = row

@@ -24,9 +24,11 @@ class KeptTokensCSRF(CSRFProtect):
 
     def protect(self, apply_exemptions=False):
         config = current_app.config
+        if request.method not in config["WTF_CSRF_METHODS"]:
+            return  # a GET: nothing to check (Flask-WTF works out the view's exemption first)
         key, field = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, config["WTF_CSRF_FIELD_NAME"]
-        if config["WTF_CSRF_TIME_LIMIT"] is not None or request.method not in config["WTF_CSRF_METHODS"] \
-                or (apply_exemptions and (not request.endpoint or self._is_exempt())):
+        exempt = apply_exemptions and (not request.endpoint or self._is_exempt())
+        if exempt or config["WTF_CSRF_TIME_LIMIT"] is not None:
             return super().protect(apply_exemptions)
         token = self._get_csrf_token()
         known = self._accepted.get((key, token))
