@@ -1,6 +1,9 @@
 """The rush path's cheap answers stay right: a refused click's answer is rendered once per what
 it shows (portal.web.render_once), a click and a poll read the exam, the person's attendance
 and seat in one statement (queries.load_click, queries.load_exam_briefly)."""
+from sqlalchemy import event
+
+from portal import database
 from portal.auth.models import User
 from portal.exams import manage
 from portal.exams.models import Exam, ExamSlot
@@ -105,3 +108,22 @@ def test_a_kept_consultation_refusal_follows_the_places_the_language_and_the_ent
     mf.entry(date, uni.students[3])
     again = late.post(url, data=sub, headers=HX).get_data(as_text=True)
     assert "seats: 0 of 2 free" in again and "seats: 0 of 1 free" not in again
+
+
+def test_a_seat_is_taken_in_the_only_write_transaction_and_answered_from_a_read_one(app, make):
+    uni = make.university()
+    ex = ExamFactory(app).setup(uni, capacity=2, slots=2)
+    client = signed_in(app, "stud1")
+    with app.app_context():
+        engine = db.engine
+    begun = []  # per transaction of the click: whether it takes the write lock (BEGIN IMMEDIATE on SQLite)
+
+    def began(conn):
+        begun.append(database.write_intent())
+
+    event.listen(engine, "begin", began)
+    try:
+        assert pick(client, ex, ex.slot1).status_code == 200
+    finally:
+        event.remove(engine, "begin", began)
+    assert begun == [False, True, False]  # the checks, the seat, then the clash check and the answer

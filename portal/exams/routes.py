@@ -177,6 +177,7 @@ def pick(exam_id, slot_id):
             return refuse_in_place(exam, slot, err)  # refused from the read snapshot: nothing to undo
         db.session.rollback()
         return respond(exam, str(err), "error", err.status)
+    set_write_intent(False)  # committed: the clash check and the answer only read, without the write lock
     clash = clashes(exam, slot, me())
     if clash:
         names = ", ".join(f"{r.exam.course_id} ({formatting.span(r.slot.start, r.slot.end)})" for r in clash)
