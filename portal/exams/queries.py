@@ -179,7 +179,8 @@ def seats_state(exam, user_id):
     """What others' clicks and staff edits change in an exam's slot list, in one query: per
     slot its seats and times, its group's times, room, capacity and examiners, and whether it
     is the person's seat (what a slot list's ETag is made of)."""
-    return tuple(tuple(row) for row in db.session.execute(_SEATS, {"exam": exam.id, "user": user_id}))
+    # Plain columns: run on the session's connection, past the ORM's handling of entities.
+    return tuple(tuple(row) for row in db.session.connection().execute(_SEATS, {"exam": exam.id, "user": user_id}))
 
 
 def registrations_of(user):
