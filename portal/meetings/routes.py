@@ -100,7 +100,7 @@ def _booking_answer(date_id, error=None, done=None, form=None, date=None, check=
 def sign_up(date_id):
     """Sign up with a reason and a message."""
     d, taken = load(queries.bookable_date, date_id)
-    check = services.sign_up_check(current_user, d, taken=taken)
+    check = services.sign_up_check(current_user._get_current_object(), d, taken=taken)
     if check.problem:
         # Full (or closed, or signed up already) by what was just read: in a rush most clicks
         # end here, before the reasons list is built and without the write lock.
