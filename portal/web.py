@@ -84,7 +84,9 @@ def render_once(key, template, context):
     refusals are a thousand times the same small answer ("this slot is full" and that slot's
     row), and rendering it costs more than the rest of the request. `key` must hold everything
     the template shows of the context; the template must not show anything per person or per
-    request (no CSRF token, no flashed messages)."""
+    request (no CSRF token, no flashed messages). While templates reload (debug), nothing is kept."""
+    if current_app.jinja_env.auto_reload:
+        return render_template(template, **context())
     kept = current_app.extensions.setdefault("indeks_rendered", {})
     full_key = (template, str(get_locale()), key)
     body = kept.get(full_key)

@@ -9,6 +9,7 @@ from portal.exams import manage
 from portal.exams.models import Exam, ExamSlot
 from portal.meetings.models import MeetingDate
 from portal.extensions import db
+from portal.web import render_once
 
 from .factories_exams import ExamFactory
 from .factories_grades import GradesFactory
@@ -127,3 +128,13 @@ def test_a_seat_is_taken_in_the_only_write_transaction_and_answered_from_a_read_
     finally:
         event.remove(engine, "begin", began)
     assert begun == [False, True, False]  # the checks, the seat, then the clash check and the answer
+
+
+def test_render_once_keeps_an_answer_per_key_and_language_unless_templates_reload(app):
+    template = "exams/_slot_message.html"
+    with app.test_request_context("/"):
+        first = render_once(("k",), template, lambda: dict(message="One", kind="error"))
+        assert render_once(("k",), template, lambda: dict(message="Two", kind="error")) == first
+        assert "Two" in render_once(("other",), template, lambda: dict(message="Two", kind="error"))
+        app.jinja_env.auto_reload = True
+        assert "Two" in render_once(("k",), template, lambda: dict(message="Two", kind="error"))
