@@ -6,30 +6,32 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 
-_LOCALES = {}
-
-
-def _locale(code):
-    """The Babel Locale of a language, made once per worker (Flask-Babel parses a code anew on
-    every request; a Locale given to it is taken as it is)."""
-    known = _LOCALES.get(code)
-    if known is None:
-        known = _LOCALES[code] = Locale.parse(code)
-    return known
-
-
 def select_locale():
+    """The interface language's code: the person's choice, else the URL's, else the browser's."""
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
-        return _locale(chosen)
+        return chosen
     if request:
         if b"lang=" in request.query_string:  # parsing the query string only when it may say
             lang = request.args.get("lang")
             if lang in languages:
-                return _locale(lang)
-        return _locale(request.accept_languages.best_match(languages) or languages[0])
-    return _locale(languages[0])
+                return lang
+        return request.accept_languages.best_match(languages) or languages[0]
+    return languages[0]
+
+
+_LOCALES = {}
+
+
+def babel_locale():
+    """Flask-Babel's locale selector: select_locale's Babel Locale, made once per worker and
+    language (Flask-Babel parses a code anew on every request; a Locale it takes as it is)."""
+    code = select_locale()
+    known = _LOCALES.get(code)
+    if known is None:
+        known = _LOCALES[code] = Locale.parse(code)
+    return known
 
 
 def translations():
