@@ -138,3 +138,10 @@ def test_render_once_keeps_an_answer_per_key_and_language_unless_templates_reloa
         assert "Two" in render_once(("other",), template, lambda: dict(message="Two", kind="error"))
         app.jinja_env.auto_reload = True
         assert "Two" in render_once(("k",), template, lambda: dict(message="Two", kind="error"))
+
+
+def test_the_language_comes_from_the_address_then_the_browser(client):
+    """portal.i18n.select_locale reads ?lang= only when the query string names it."""
+    assert "<h1>Sign in</h1>" in client.get("/login?x=1&lang=en").get_data(as_text=True)
+    assert "<h1>Sign in</h1>" in client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<h1>Sign in</h1>" not in client.get("/login?x=1").get_data(as_text=True)  # Polish by default
