@@ -59,7 +59,7 @@ def create_app(test_config=None):
     htmx.init_app(app)
 
     from . import i18n, security, web
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=i18n.babel_locale)
     web.init_app(app)
     security.init_app(app)
 

@@ -38,8 +38,14 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+    if conn.dialect.name != "sqlite":
+        return
+    if _write_intent.get():
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # seen by statement events (tests wait for the write lock on it)
+    else:
+        # Every request's read transaction: straight to the driver, not through SQLAlchemy's
+        # statement machinery (about a twentieth of what a rush's refusal costs).
+        conn.connection.driver_connection.execute("BEGIN")
 
 
 def is_sqlite():

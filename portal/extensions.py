@@ -3,9 +3,10 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy import MetaData
+
+from .security.csrf import KeptTokensCSRF
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 naming = {
@@ -19,6 +20,6 @@ naming = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming))
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = KeptTokensCSRF()  # Flask-WTF's CSRFProtect, tokens checked once per worker
 babel = Babel()
 htmx = Htmx()

@@ -1,22 +1,37 @@
 """Interface language: the person's choice, else the browser's, else Polish."""
 from flask import current_app, g, request, session
+from babel import Locale
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 
 def select_locale():
+    """The interface language's code: the person's choice, else the URL's, else the browser's."""
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
     if request:
-        lang = request.args.get("lang")
-        if lang in languages:
-            return lang
+        if b"lang=" in request.query_string:  # parsing the query string only when it may say
+            lang = request.args.get("lang")
+            if lang in languages:
+                return lang
         return request.accept_languages.best_match(languages) or languages[0]
     return languages[0]
 
+
+_LOCALES = {}
+
+
+def babel_locale():
+    """Flask-Babel's locale selector: select_locale's Babel Locale, made once per worker and
+    language (Flask-Babel parses a code anew on every request; a Locale it takes as it is)."""
+    code = select_locale()
+    known = _LOCALES.get(code)
+    if known is None:
+        known = _LOCALES[code] = Locale.parse(code)
+    return known
 
 
 def translations():

@@ -76,6 +76,27 @@ def nav_section(items, path):
     return best
 
 
+RENDERED_KEPT = 2048  # answers kept per worker (a few hundred bytes each); then they start anew
+
+
+def render_once(key, template, context):
+    """`template` rendered with `context()`, kept per `key` and interface language: a rush's
+    refusals are a thousand times the same small answer ("this slot is full" and that slot's
+    row), and rendering it costs more than the rest of the request. `key` must hold everything
+    the template shows of the context; the template must not show anything per person or per
+    request (no CSRF token, no flashed messages). While templates reload (debug), nothing is kept."""
+    if current_app.jinja_env.auto_reload:
+        return render_template(template, **context())
+    kept = current_app.extensions.setdefault("indeks_rendered", {})
+    full_key = (template, str(get_locale()), key)
+    body = kept.get(full_key)
+    if body is None:
+        if len(kept) >= RENDERED_KEPT:
+            kept.clear()
+        body = kept[full_key] = render_template(template, **context())
+    return body
+
+
 def seats_free(free, total):
     """Seats as every page shows them: "3 of 10 free" / "wolne: 3 z 10"."""
     return _("%(free)s of %(total)s free", free=max(free, 0), total=total)

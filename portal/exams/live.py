@@ -9,6 +9,7 @@ which in a rush is the load that hurts. A 304 costs the sign-in check, the exam 
 the person may see it, and one query for the seats (bench/cost.py measures it).
 """
 import hashlib
+from operator import attrgetter
 
 from flask import current_app
 from flask_babel import get_locale
@@ -29,11 +30,14 @@ def poll_seconds(exam, pending, can_register, can_switch):
     return None
 
 
+_EXAM_FIELDS = attrgetter(*(c.key for c in Exam.__table__.columns))  # every column of the exam, as a tuple
+
+
 def slot_list_etag(exam, user, now):
     """A weak ETag of what the person's slot list shows now (computed from the data, not the
     HTML, so it needs no rendering)."""
     registered = None
-    state = [queries.seats_state(exam, user.id), tuple(getattr(exam, c.key) for c in Exam.__table__.columns),
+    state = [queries.seats_state(exam, user.id), _EXAM_FIELDS(exam),
              exam.session.status, exam.registration_open(now), exam.unregistration_open(now),
              exam.exchange_open(now), str(get_locale())]
     for row in state[0]:

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, Room, edition_coordinators, group_participants
 from .models import (VISIBLE_STATUSES, Exam, ExamCondition, ExamGroup, ExaminationSession, ExamRegistration, ExamSlot,
                      exam_group_examiners, preload_editions)
-from .services import as_int
+from .services import as_int, attending
 
 
 def slot_list_options():
@@ -65,10 +65,18 @@ def sessions(*where):
     return found
 
 
-def load_exam_briefly(exam_id):
-    """The exam with its session and admission conditions (what a poll reads), or None."""
+def load_exam_briefly(exam_id, user_id):
+    """(exam with its session, whether `user_id` attends its course), what a poll reads; or
+    None. The admission conditions are loaded only when the exam has some."""
     key = as_int(exam_id)
-    return db.session.scalar(_EXAM_BRIEFLY, {"exam": key}) if key is not None else None
+    row = db.session.execute(_EXAM_BRIEFLY, {"exam": key, "user": user_id}).first() if key is not None else None
+    if row is None:
+        return None
+    exam, session, has_conditions, attends = row
+    set_committed_value(exam, "session", session)
+    if not has_conditions:
+        set_committed_value(exam, "conditions", [])  # nothing to load (most exams)
+    return exam, attends
 
 
 def load_exam(exam_id, *options):
@@ -80,30 +88,37 @@ def load_exam(exam_id, *options):
                              .execution_options(populate_existing=True))
 
 
-def load_slot(slot_id):
-    """The slot with its group, exam and session, in one query (a click's first read), or None."""
+def load_click(slot_id, user_id):
+    """(slot with its group, exam and session; whether `user_id` attends the exam's course;
+    their registration in the exam or None), in one query (a click's first read); or None."""
     key = as_int(slot_id)
-    row = db.session.execute(_SLOT, {"slot": key}).first() if key is not None else None
+    row = db.session.execute(_CLICK, {"slot": key, "user": user_id}).first() if key is not None else None
     if row is None:
         return None
-    slot, group, exam, session = row
+    slot, group, exam, session, attends, registration = row
     set_committed_value(slot, "group", group)  # as a joined eager load would (the identity map is weak)
     set_committed_value(group, "exam", exam)
     set_committed_value(exam, "session", session)
-    return slot
+    return slot, attends, registration
 
 
 # Statements of the rush path and the live seats' polls, built once: per click or poll only
 # their parameters change (building a statement with joins costs more than running it).
-# The slot's group, exam and session come as entities of the same row: cheaper to load than a
-# chain of joined eager loads (load_slot links them as those would).
-_SLOT = db.select(ExamSlot, ExamGroup, Exam, ExaminationSession).join(
+# The slot's group, exam and session come as entities of the same row, with the person's
+# attendance and registration: one statement instead of a chain of joined eager loads and two
+# lookups (load_click links them as eager loads would).
+_ATTENDS_EXAM = attending(Exam.course_id, Exam.term_id, db.bindparam("user"))
+_CLICK = db.select(ExamSlot, ExamGroup, Exam, ExaminationSession, _ATTENDS_EXAM, ExamRegistration).join(
     ExamGroup, ExamGroup.id == ExamSlot.group_id).join(Exam, Exam.id == ExamGroup.exam_id).join(
-    ExaminationSession, ExaminationSession.id == Exam.session_id).where(ExamSlot.id == db.bindparam("slot"))
+    ExaminationSession, ExaminationSession.id == Exam.session_id).outerjoin(
+    ExamRegistration, db.and_(ExamRegistration.exam_id == Exam.id, ExamRegistration.user_id == db.bindparam("user"))
+).where(ExamSlot.id == db.bindparam("slot"))
 
 
-_EXAM_BRIEFLY = db.select(Exam).where(Exam.id == db.bindparam("exam")).options(
-    joinedload(Exam.session), selectinload(Exam.conditions))
+_EXAM_BRIEFLY = db.select(
+    Exam, ExaminationSession, db.select(ExamCondition.exam_id).where(ExamCondition.exam_id == Exam.id).exists(),
+    _ATTENDS_EXAM).join(ExaminationSession, ExaminationSession.id == Exam.session_id).where(
+    Exam.id == db.bindparam("exam"))
 
 
 def student_exams(user, include_hidden=False, options=()):
@@ -164,7 +179,8 @@ def seats_state(exam, user_id):
     """What others' clicks and staff edits change in an exam's slot list, in one query: per
     slot its seats and times, its group's times, room, capacity and examiners, and whether it
     is the person's seat (what a slot list's ETag is made of)."""
-    return tuple(tuple(row) for row in db.session.execute(_SEATS, {"exam": exam.id, "user": user_id}))
+    # Plain columns: run on the session's connection, past the ORM's handling of entities.
+    return tuple(tuple(row) for row in db.session.connection().execute(_SEATS, {"exam": exam.id, "user": user_id}))
 
 
 def registrations_of(user):

@@ -85,18 +85,23 @@ def _locked_registration(exam, user_id):
     return db.session.scalar(lock(query))
 
 
-def place(exam, user, slot, now=None, *, check_window=True, allow_switch=True):
+UNREAD = object()  # place(current=...): the caller has not read the registration
+
+
+def place(exam, user, slot, now=None, *, check_window=True, allow_switch=True, current=UNREAD):
     """Give `user` a seat in `slot`: a new registration or a switch from their other slot.
 
     Returns ("registered" | "switched", registration). Raises ServiceError when a rule says no;
-    the caller's transaction is then left unchanged."""
+    the caller's transaction is then left unchanged. `current`: the student's registration in
+    the exam (or None) when the caller read it in this transaction already (queries.load_click)."""
     now = now or clock.now()
     if slot.group.exam_id != exam.id:
         raise ServiceError("object_not_found", "The slot does not belong to this exam.", param_name="slot")
     if slot.taken >= slot.capacity:
         # Refused from a read snapshot, without queueing for the write lock: in a rush most
         # requests end here. The conditional UPDATE below is what really decides a seat.
-        current = registration_of(exam, user.id)
+        if current is UNREAD:
+            current = registration_of(exam, user.id)
         refusal = already_registered(same_slot=True) if current and current.slot_id == slot.id else slot_full()
         refusal.registration = current  # what the refusal was decided on; the portal's answer shows it
         raise refusal

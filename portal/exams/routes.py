@@ -9,10 +9,11 @@ from ..auth.forms import BUTTONS, EmptyForm, submitted
 from ..database import begin_write, in_write_transaction, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
+from ..web import render_once
 from . import live, queries, reports, rounds, services as svc
 from .calendar import calendar_response
 from .models import VISIBLE_STATUSES, Exam
-from .registration import clashes, leave, place
+from .registration import UNREAD, clashes, leave, place
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 
@@ -29,11 +30,13 @@ def load_exam(exam_id, *options):
     return visible(queries.load_exam(exam_id, joinedload(Exam.session), *options) or abort(404))
 
 
-def visible(exam):
-    """The exam, or 404 when the person may not see it."""
+def visible(exam, attends=None, registration=UNREAD):
+    """The exam, or 404 when the person may not see it (`attends`, `registration`: whether the
+    person attends its course and their seat, when the caller has read them already)."""
     user = me()
     if exam.session.status in VISIBLE_STATUSES and user.is_student and (
-            svc.attends_course(exam, user.id) or svc.registration_of(exam, user.id)):
+            (svc.attends_course(exam, user.id) if attends is None else attends)
+            or (svc.registration_of(exam, user.id) if registration is UNREAD else registration)):
         return exam
     if exam.can_see_attendees(user):
         return exam
@@ -84,9 +87,14 @@ def refuse_in_place(exam, slot, err):
     registration = err.registration if hasattr(err, "registration") else svc.registration_of(exam, me().id)
     if slot.free and not (registration and registration.slot_id == slot.id):
         return respond(exam, str(err), "error", err.status)  # the row would offer a button: the whole list
-    body = render_template("exams/_refusal.html", exam=exam, slot=slot, group=slot.group, registration=registration,
-                           message=str(err), kind="error", form=BUTTONS, not_admitted=[],
-                           **windows(exam, clock.now()))
+    # The row then shows "Full" or "Your slot", never a button (no token, no window): the
+    # answer depends only on what the key holds, and is the same for every refused student.
+    mine = registration is not None and registration.slot_id == slot.id
+    message = str(err)
+    key = (slot.id, slot.number, slot.group.number, slot.start, slot.end, slot.taken, slot.capacity, mine, message)
+    body = render_once(key, "exams/_refusal.html", lambda: dict(
+        exam=exam, slot=slot, group=slot.group, registration=registration, message=message, kind="error",
+        form=BUTTONS, not_admitted=[], can_register=False, can_leave=False, can_switch=False))
     return body, err.status, {"HX-Reswap": "none"}
 
 
@@ -113,7 +121,8 @@ def exam_page(exam_id):
 @login_required
 def slot_list(exam_id):
     """The slot list alone, for an open page's poller: 304 while its ETag still holds."""
-    exam = _settle(visible(queries.load_exam_briefly(exam_id) or abort(404)))
+    exam, attends = queries.load_exam_briefly(exam_id, me().id) or abort(404)
+    exam = _settle(visible(exam, attends))
     if not request.htmx:
         return redirect(url_for("exams.exam_page", exam_id=exam.id))
     etag = live.slot_list_etag(exam, me(), clock.now())
@@ -148,17 +157,17 @@ def _check_form():
 def pick(exam_id, slot_id):
     """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""
     _check_form()
-    slot = queries.load_slot(slot_id)
-    if slot is None or slot.group.exam_id != exam_id:
+    slot, attends, registration = queries.load_click(slot_id, me().id) or abort(404)
+    if slot.group.exam_id != exam_id:
         abort(404)
-    exam = visible(slot.group.exam)
+    exam = visible(slot.group.exam, attends, registration)
     try:
         if exam.uses_micro_rounds:
             request_ = rounds.submit_request(exam, me(), [slot.id])
             message = _("Request recorded: seats of this micro-round are drawn at %(time)s.",
                         time=formatting.time(request_.round_end, "Hms"))
         else:
-            outcome, _reg = place(exam, me(), slot)
+            outcome, _reg = place(exam, me(), slot, current=registration)
             message = _("You are registered for slot %(n)s of group %(g)s.", n=slot.number, g=slot.group.number) \
                 if outcome == "registered" else _("You switched to slot %(n)s of group %(g)s.",
                                                    n=slot.number, g=slot.group.number)
@@ -168,6 +177,7 @@ def pick(exam_id, slot_id):
             return refuse_in_place(exam, slot, err)  # refused from the read snapshot: nothing to undo
         db.session.rollback()
         return respond(exam, str(err), "error", err.status)
+    set_write_intent(False)  # committed: the clash check and the answer only read, without the write lock
     clash = clashes(exam, slot, me())
     if clash:
         names = ", ".join(f"{r.exam.course_id} ({formatting.span(r.slot.start, r.slot.end)})" for r in clash)

@@ -154,15 +154,20 @@ def edition_student_ids(exam):
     return {row[0] for row in rows}
 
 
+def attending(course, term, user):
+    """SQL EXISTS: the student `user` sits in a class group of the course edition (`course`,
+    `term`): bind parameters, or an exam's columns when a larger select asks it per exam."""
+    return (db.select(group_participants.c.user_id)
+            .join(ClassGroup, ClassGroup.id == group_participants.c.group_id)
+            .join(CourseUnit, CourseUnit.id == ClassGroup.unit_id)
+            .join(CourseEdition, CourseEdition.id == CourseUnit.edition_id)
+            .where(CourseEdition.course_id == course, CourseEdition.term_id == term,
+                   group_participants.c.user_id == user).exists())
+
+
 # The rush path's queries, built once: on every click only their parameters change (building
 # a statement with joins costs more than SQLite takes to run it).
-_ATTENDS = db.select(
-    db.select(group_participants.c.user_id)
-    .join(ClassGroup, ClassGroup.id == group_participants.c.group_id)
-    .join(CourseUnit, CourseUnit.id == ClassGroup.unit_id)
-    .join(CourseEdition, CourseEdition.id == CourseUnit.edition_id)
-    .where(CourseEdition.course_id == db.bindparam("course"), CourseEdition.term_id == db.bindparam("term"),
-           group_participants.c.user_id == db.bindparam("user")).exists())
+_ATTENDS = db.select(attending(db.bindparam("course"), db.bindparam("term"), db.bindparam("user")))
 _REGISTRATION = db.select(ExamRegistration).where(ExamRegistration.exam_id == db.bindparam("exam"),
                                                   ExamRegistration.user_id == db.bindparam("user"))
 

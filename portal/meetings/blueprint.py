@@ -26,7 +26,7 @@ def attempt(action):
 def load(loader, *args):
     """An object the person may see, or 404."""
     try:
-        return loader(current_user, *args)
+        return loader(current_user._get_current_object(), *args)  # not the proxy: its every attribute is a lookup
     except ServiceError:
         abort(404)
 

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..auth.models import User
@@ -11,7 +12,7 @@ from ..extensions import db
 from ..langdict import ld
 from ..university.models import ClassGroup, Course, CourseEdition, CourseUnit, Room
 from .models import Meeting, MeetingDate, Participant, Substantiation
-from .services import _int, not_found
+from .services import TAKEN_COUNTS, _int, not_found
 
 
 def _member_of_groups(user):
@@ -34,13 +35,22 @@ def visible_date(user, date_id, param="meeting_date_id", method_name="services/m
 
 
 def bookable_date(user, date_id):
-    """A date the person may see, with only its meeting: what a sign-up's check reads (the
-    places are counted, services.sign_up_check) on the rush path."""
-    date = db.session.scalar(_BOOKABLE, {"date": _int(date_id)}) if _int(date_id) else None
-    return _check_visible(user, date, "meeting_date_id", "services/meetings/meeting_date")
+    """(a date the person may see with its meeting, services.taken_places of it for the
+    person): what a sign-up's check reads on the rush path, in one query."""
+    key = _int(date_id)
+    row = db.session.execute(_BOOKABLE, {"date": key, "user": user.id}).first() if key else None
+    if row is None:
+        return _check_visible(user, None, "meeting_date_id", "services/meetings/meeting_date")
+    date, meeting, *taken = row
+    set_committed_value(date, "meeting", meeting)  # as a joined eager load would
+    return _check_visible(user, date, "meeting_date_id", "services/meetings/meeting_date"), tuple(taken)
 
 
-_BOOKABLE = select(MeetingDate).where(MeetingDate.id == bindparam("date")).options(joinedload(MeetingDate.meeting))
+# Built once (every sign-up click runs it). The date and its meeting are grouped by their
+# primary keys, which PostgreSQL accepts for every column of both.
+_BOOKABLE = select(MeetingDate, Meeting, *TAKEN_COUNTS).join(Meeting, Meeting.id == MeetingDate.meeting_id).outerjoin(
+    Participant, Participant.meeting_date_id == MeetingDate.id).where(MeetingDate.id == bindparam("date")).group_by(
+    MeetingDate.id, Meeting.id)
 
 
 def _visible_date(user, date_id, param, method_name, *options):

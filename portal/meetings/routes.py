@@ -8,6 +8,7 @@ from ..auth.forms import BUTTONS, submitted
 from ..errors import ServiceError
 from ..langdict import ld, pick
 from ..database import reads_first
+from ..web import render_once
 from . import queries, services
 from .blueprint import attempt, bp, load
 from .forms import SignUpForm
@@ -79,6 +80,13 @@ def _booking_answer(date_id, error=None, done=None, form=None, date=None, check=
     d = date or load(queries.visible_date, date_id)
     status = error.status if error else 200
     if request.htmx:
+        if error and check and check.problem and not check.has_entry:
+            # A refusal of someone with no entry shows only the places and why (no form, no
+            # token): the same answer for everyone refused in a rush, rendered once.
+            key = (d.id, d.seats_limit, d.reserve_seats_limit, check.seats_taken, check.reserve_taken,
+                   check.problem, str(error))
+            body = render_once(key, "meetings/_booking.html", lambda: booking_context(d, form, error, done, check))
+            return body, status
         return render_template("meetings/_booking.html", **booking_context(d, form, error, done, check)), status
     if error:
         return render_template("meetings/date.html", **booking_context(d, form, error, check=check)), status
@@ -91,8 +99,8 @@ def _booking_answer(date_id, error=None, done=None, form=None, date=None, check=
 @reads_first
 def sign_up(date_id):
     """Sign up with a reason and a message."""
-    d = load(queries.bookable_date, date_id)
-    check = services.sign_up_check(current_user, d)
+    d, taken = load(queries.bookable_date, date_id)
+    check = services.sign_up_check(current_user._get_current_object(), d, taken=taken)
     if check.problem:
         # Full (or closed, or signed up already) by what was just read: in a rush most clicks
         # end here, before the reasons list is built and without the write lock.

@@ -149,11 +149,11 @@ def taken_places(date_id, user_id=None):
 # Built once (every sign-up click runs it; building it costs more than running it). With no
 # user the third count is 0: `= NULL` matches nothing.
 _ACTIVE = Participant.status != "rejected"
-_TAKEN = select(
+TAKEN_COUNTS = (  # over a date's participants; queries.bookable_date counts them beside the date
     func.count(case((and_(_ACTIVE, Participant.is_reserve.is_(False)), Participant.id))),
     func.count(case((and_(_ACTIVE, Participant.is_reserve.is_(True)), Participant.id))),
-    func.count(case((Participant.user_id == bindparam("user"), Participant.id)))).where(
-    Participant.meeting_date_id == bindparam("date"))
+    func.count(case((Participant.user_id == bindparam("user"), Participant.id))))
+_TAKEN = select(*TAKEN_COUNTS).where(Participant.meeting_date_id == bindparam("date"))
 
 
 def _has_entry(date_id, user_id):
@@ -233,11 +233,12 @@ class SignUpCheck:
     has_entry: bool
 
 
-def sign_up_check(user, date, now=None):
+def sign_up_check(user, date, now=None, taken=None):
     """Why sign_up would refuse `user` now, judged from one count query without any lock (a
     rush is mostly these; the participants themselves are not loaded). sign_up repeats the
-    decisive checks under the date's lock."""
-    main, reserve, mine = taken_places(date.id, user.id)
+    decisive checks under the date's lock. `taken`: taken_places(date.id, user.id) when the
+    caller has read it (queries.bookable_date)."""
+    main, reserve, mine = taken if taken is not None else taken_places(date.id, user.id)
     free = main < date.seats_limit or reserve < date.reserve_seats_limit
     problem = sign_up_problem(user, date, now, has_entry=mine > 0) or (None if free else "seats_limit_exceeded")
     return SignUpCheck(problem, main, reserve, mine > 0)

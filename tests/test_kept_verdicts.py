@@ -1,0 +1,88 @@
+"""What a worker keeps of the session cookies (portal.security.cookie) and CSRF tokens
+(portal.security.csrf) it has verified: what a kept one gives is still what checking it would
+give (age, keys, whose session, a request's own changes)."""
+import time
+from datetime import timedelta
+
+import pytest
+
+from .browser_client import CSRF_META_RE
+from .factories_exams import ExamFactory
+
+HOME = "/"
+
+
+@pytest.fixture
+def browser(app, make):
+    make.user("student1", student=True)
+    client = app.test_client()
+    assert client.post("/login", data={"login": "student1", "password": "demo"}).status_code == 302
+    assert client.get(HOME).status_code == 200  # its cookie is known to the worker now
+    return client
+
+
+def test_a_kept_cookie_expires_as_its_signature_says(app, browser, monkeypatch):
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=30)
+    assert browser.get(HOME).status_code == 200
+    later = time.time() + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    r = browser.get(HOME)
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_a_new_secret_key_ends_the_kept_cookies(app, browser):
+    app.config["SECRET_KEY"] = "another key of this instance, after a rotation"
+    r = browser.get(HOME)
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_a_kept_session_is_copied_and_one_with_a_list_is_not_kept(app):
+    interface = app.session_interface
+    serializer = interface.get_signing_serializer(app)
+    name = interface.get_cookie_name(app)
+    plain, listed = serializer.dumps({"lang": "en"}), serializer.dumps({"_flashes": [["info", "Saved."]]})
+    with app.test_request_context(HOME, headers={"Cookie": f"{name}={plain}"}) as ctx:
+        session = interface.open_session(app, ctx.request)
+        session["lang"] = "pl"
+        assert interface.open_session(app, ctx.request)["lang"] == "en"
+    with app.test_request_context(HOME, headers={"Cookie": f"{name}={listed}"}) as ctx:
+        interface.open_session(app, ctx.request)["_flashes"].append(["info", "Another."])
+        assert interface.open_session(app, ctx.request)["_flashes"] == [["info", "Saved."]]
+
+
+def token_of(client):
+    return CSRF_META_RE.search(client.get(HOME).get_data(as_text=True)).group(1)
+
+
+def test_a_kept_token_is_good_only_with_the_session_it_was_made_for(app, make):
+    uni = make.university()
+    ex = ExamFactory(app).setup(uni)
+    url = f"/exams/{ex.exam.id}/slots/{ex.slot1.id}"
+    owner, other = app.test_client(), app.test_client()
+    for client, login in ((owner, "stud1"), (other, "stud2")):
+        assert client.post("/login", data={"login": login, "password": "demo"}).status_code == 302
+    token = token_of(owner)
+    assert owner.post(url, headers={"HX-Request": "true", "X-CSRFToken": token}).status_code == 200  # kept now
+    r = other.post(url, headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert r.status_code == 400 and "The CSRF tokens do not match." in r.get_data(as_text=True)
+    app.config["WTF_CSRF_SECRET_KEY"] = "a key of its own for the tokens, from now on"
+    r = owner.post(url, headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert r.status_code == 400 and "The CSRF token is invalid." in r.get_data(as_text=True)
+
+
+def test_a_kept_token_over_https_still_needs_the_sites_referrer(app, make):
+    uni = make.university()
+    ex = ExamFactory(app).setup(uni)
+    url = f"/exams/{ex.exam.id}/slots/{ex.slot1.id}"
+    client = app.test_client()
+    https = {"base_url": "https://localhost"}
+    assert client.post("/login", data={"login": "stud1", "password": "demo"}, headers={"Referer": "https://localhost/"},
+                       **https).status_code == 302
+    token = CSRF_META_RE.search(client.get(HOME, **https).get_data(as_text=True)).group(1)
+    ours = {"HX-Request": "true", "X-CSRFToken": token, "Referer": "https://localhost/"}
+    assert client.post(url, headers=ours, **https).status_code == 200  # kept now
+    r = client.post(url, headers=dict(ours, Referer="https://elsewhere.example/"), **https)
+    assert r.status_code == 400 and "The referrer does not match the host." in r.get_data(as_text=True)
+    no_referrer = {k: v for k, v in ours.items() if k != "Referer"}
+    r = client.post(url, headers=no_referrer, **https)
+    assert r.status_code == 400 and "The referrer header is missing." in r.get_data(as_text=True)
