@@ -99,6 +99,21 @@ def test_roster_toggles_with_htmx(client, login, auth, uni, att):
     assert att.entries(lst.id)[s.id] == ("absence", "late")
 
 
+
+def test_roster_rows_post_to_their_routes(client, login, uni, att):
+    """Each row's two forms post to set_mode and set_comment of that student (the roster builds
+    these URLs from one prefix), and each name labels its buttons and comment field."""
+    lst = att.list(uni.classes, uni.lecturer, mode="intramural")
+    login("lect")
+    page = client.get(f"/attendance/lists/{lst.id}").text
+    for s in uni.students:
+        mode_url = f"/attendance/lists/{lst.id}/students/{s.id}"
+        assert f'action="{mode_url}" hx-post="{mode_url}"' in page
+        assert f'action="{mode_url}/comment" hx-post="{mode_url}/comment"' in page
+        assert f'aria-label="Attendance of {s.last_name} {s.first_name}"' in page
+        assert f'aria-label="Comment on {s.last_name} {s.first_name}"' in page
+    assert len(re.findall(r'<li id="s-\d+"', page)) == len(uni.students)
+
 def test_mark_rest_never_overwrites(client, login, auth, uni, att):
     lst = att.list(uni.classes, uni.lecturer, mode="remote")
     att.entry(lst, uni.students[0], mode="absence")

@@ -58,6 +58,18 @@ def test_reports_and_grid(client, auth, uni):
     assert client.get("/grades/reports/999/sessions/1").status_code == 404
 
 
+
+def test_grid_rows_post_to_their_routes(client, auth, uni):
+    """Each writable row saves to save_row and opens row_history of its student (the grid builds
+    these URLs from one prefix), its grade field named after the student."""
+    auth.login("coord")
+    page = client.get(url(uni.general)).get_data(as_text=True)
+    for s in uni.students:
+        save = url(uni.general, tail=f"/students/{s.id}")
+        assert f'action="{save}" hx-post="{save}"' in page
+        assert f'href="{save}/history" hx-get="{save}/history"' in page
+        assert f'aria-label="Grade of {s.first_name} {s.last_name}"' in page
+
 def test_access_to_grid(client, auth, uni):
     auth.login("stud1")
     assert client.get(url(uni.general)).status_code == 403

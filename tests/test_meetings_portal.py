@@ -57,6 +57,20 @@ def test_student_books_with_plain_post_and_htmx(client, auth, app, m):
     assert [x[1:] for x in rows(app, m.date)] == [("accepted", False, 1), ("accepted", False, 2)]
 
 
+
+def test_list_shows_each_date_with_places_and_link(client, auth, m):
+    """The list page's date rows (labels and link prefix worked out once per page): the date's
+    own link, its seats and reserve places, and "your booking" once the person has one."""
+    auth.login("stud1")
+    client.post("/lang/en")
+    link = f'<a href="/meetings/dates/{m.date.id}" data-testid="date-link">'
+    page = client.get("/meetings/").get_data(as_text=True)
+    assert link + "Details and sign-up</a>" in page
+    assert "seats: 2 of 2 free" in page and "reserve list: 1 of 1 free" in page
+    client.post(f"/meetings/dates/{m.date.id}/sign-up", data={"substantiation": m.sub.id})
+    page = client.get("/meetings/").get_data(as_text=True)
+    assert link + "Your booking</a>" in page and "seats: 1 of 2 free" in page
+
 def test_refusal_is_a_message_with_status(client, auth, app, m):
     auth.login("stud1")
     r = client.post(f"/meetings/dates/{m.date.id}/sign-up", data={"substantiation": m.foreign_sub.id}, headers=HX)

@@ -144,13 +144,24 @@ def entry_of(lst, sid):
 
 def roster(lst, student_ids=None):
     """Every participant of the group (and anyone with an entry), by name; optionally filtered."""
-    entries = {e.student_id: e for e in db.session.scalars(
-        db.select(AttendanceEntry).where(AttendanceEntry.list_id == lst.id)
-        .execution_options(populate_existing=True))}
+    # The entries' columns, not entities: what was just written shows without refreshing
+    # objects, and a hundred rows are not built into the session.
+    entries = {sid: (mode, comment) for sid, mode, comment in db.session.execute(
+        db.select(AttendanceEntry.student_id, AttendanceEntry.mode, AttendanceEntry.comment)
+        .where(AttendanceEntry.list_id == lst.id))}
     ids = participant_ids(lst.group) | set(entries)
     if student_ids is not None:
         ids &= {int_id(s) for s in student_ids if int_id(s) is not None}
     people = db.session.scalars(db.select(User).where(User.id.in_(ids))
                                 .order_by(User.last_name, User.first_name, User.id)) if ids else []
-    return [Row(p, entries[p.id].mode if p.id in entries else None,
-                entries[p.id].comment if p.id in entries else None) for p in people]
+    none = (None, None)
+    return [Row(p, *entries.get(p.id, none)) for p in people]
+
+
+def shown_list_options():
+    """Loader options for what a roster page's title shows (course, class type, group) and its
+    permission check reads (the group's lecturers), with the list itself."""
+    group = joinedload(AttendanceList.group)
+    unit = group.joinedload(ClassGroup.unit)
+    return (unit.joinedload(CourseUnit.edition).joinedload(CourseEdition.course), unit.joinedload(CourseUnit.classtype),
+            group.selectinload(ClassGroup.lecturers))

@@ -21,8 +21,8 @@ def managed_group_or_404(group_id):
     return group
 
 
-def managed_list_or_404(list_id):
-    lst = db.session.get(AttendanceList, list_id)
+def managed_list_or_404(list_id, options=()):
+    lst = db.session.get(AttendanceList, list_id, options=options)
     if lst is None or not lst.can_manage(current_user):
         abort(404)
     return lst
@@ -116,7 +116,7 @@ def _roster_context(lst, message=None):
 @login_required
 def roster(list_id):
     """One meeting's list: every student with a button per kind of attendance."""
-    lst = managed_list_or_404(list_id)
+    lst = managed_list_or_404(list_id, queries.shown_list_options())
     return render_template("attendance/roster.html", **_roster_context(lst))
 
 

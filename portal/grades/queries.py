@@ -52,7 +52,7 @@ def report_for_grid(report_id):
     units = joinedload(ExamReport.unit) if report.unit_id is not None else edition.selectinload(CourseEdition.units)
     groups = units.selectinload(CourseUnit.groups)
     return db.session.scalars(
-        db.select(ExamReport).where(ExamReport.id == report.id).execution_options(populate_existing=True)
+        db.select(ExamReport).where(ExamReport.id == report.id)
         .options(edition.joinedload(CourseEdition.course), edition.selectinload(CourseEdition.coordinators),
                  units.joinedload(CourseUnit.classtype), groups.selectinload(ClassGroup.participants),
                  groups.selectinload(ClassGroup.lecturers), selectinload(ExamReport.sessions),
