@@ -13,10 +13,12 @@ from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from .extensions import db
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+_reads_outside_transaction: ContextVar[bool] = ContextVar("reads_outside_transaction", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -37,8 +39,14 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 
 
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(conn):
+def _begin(conn):
     if conn.dialect.name != "sqlite":
+        # PostgreSQL (psycopg): a `reads_first` request reads outside a transaction until it
+        # begins to write. Under READ COMMITTED every statement sees its own snapshot inside a
+        # transaction too, so nothing changes but the BEGIN and ROLLBACK round trips a refusal
+        # no longer makes. Every other transaction is one, as before.
+        _psycopg_autocommit(conn.connection.driver_connection,
+                            _reads_outside_transaction.get() and not _write_intent.get())
         return
     if _write_intent.get():
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # seen by statement events (tests wait for the write lock on it)
@@ -46,6 +54,24 @@ def _sqlite_begin(conn):
         # Every request's read transaction: straight to the driver, not through SQLAlchemy's
         # statement machinery (about a twentieth of what a rush's refusal costs).
         conn.connection.driver_connection.execute("BEGIN")
+
+
+def _psycopg_autocommit(driver, value):
+    """Switch a psycopg connection between autocommit and transactions where it may be switched
+    (idle: not inside a transaction); anything else is left as it is."""
+    info = getattr(driver, "info", None)
+    if type(driver).__module__.split(".")[0] == "psycopg" and info is not None \
+            and info.transaction_status == 0 and driver.autocommit != value:  # 0: IDLE
+        driver.autocommit = value
+
+
+@event.listens_for(Pool, "checkin")
+def _idle_in_autocommit(dbapi_connection, connection_record):
+    # A connection at rest in the pool is in autocommit, so the pre-ping of its next checkout
+    # (psycopg: an empty query) opens no transaction; the "begin" above decides what the
+    # request's reads run in.
+    if dbapi_connection is not None:
+        _psycopg_autocommit(dbapi_connection, True)
 
 
 def is_sqlite():
@@ -62,10 +88,17 @@ def set_write_intent(value=True):
     _write_intent.set(value)
 
 
+def set_reads_outside_transaction(value=True):
+    """On PostgreSQL, let this request read outside a transaction until `begin_write` (a
+    `reads_first` view: see `_begin`)."""
+    _reads_outside_transaction.set(value)
+
+
 def reads_first(view):
-    """For a POST view whose service reads first and calls `begin_write` only when it will
-    really change something: in a rush most requests are refusals ("full"), and on SQLite
-    they then never queue for the single write lock."""
+    """For a view whose service reads first and calls `begin_write` only when it will really
+    change something: in a rush most requests are refusals ("full") or polls, and on SQLite
+    they then never queue for the single write lock; on PostgreSQL their reads run outside a
+    transaction (see `_begin`)."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         set_write_intent(False)

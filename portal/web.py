@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from . import clock, formatting
-from .database import set_write_intent
+from .database import set_reads_outside_transaction, set_write_intent
 from .errors import ServiceError
 from .i18n import install_template_gettext
 from .langdict import pick
@@ -141,13 +141,17 @@ def init_app(app):
         # `reads_first` views start reading, so that even loading the signed-in person does
         # not take SQLite's write lock.
         view = app.view_functions.get(request.endpoint)
-        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "reads_first", False))
+        unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+        reads_first = getattr(view, "reads_first", False)
+        set_write_intent(unsafe and not reads_first)
+        set_reads_outside_transaction(reads_first)  # PostgreSQL: see portal.database._begin
 
     # `Vary: HX-Request` on pages and htmx answers: portal.security.headers.SecureAnswers.
 
     @app.teardown_request
     def _reset(exc):
         set_write_intent(False)
+        set_reads_outside_transaction(False)
 
     @app.context_processor
     def _helpers():

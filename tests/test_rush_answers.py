@@ -145,3 +145,48 @@ def test_the_language_comes_from_the_address_then_the_browser(client):
     assert "<h1>Sign in</h1>" in client.get("/login?x=1&lang=en").get_data(as_text=True)
     assert "<h1>Sign in</h1>" in client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "<h1>Sign in</h1>" not in client.get("/login?x=1").get_data(as_text=True)  # Polish by default
+
+
+def test_a_refusal_reads_outside_the_write_transaction_and_a_seat_is_taken_inside_one(app, make):
+    """SQLite: the refusal never asks for the write lock, the seat's UPDATE runs after BEGIN
+    IMMEDIATE. PostgreSQL: the refusal's and the seats poll's reads run in autocommit (no BEGIN,
+    no ROLLBACK round trips), the seat's UPDATE inside a transaction; a pooled connection is back in transactions
+    for the next request that is not a `reads_first` click."""
+    uni = make.university()
+    ex = ExamFactory(app).setup(uni, capacity=2, slots=2)  # one seat per slot in group 1
+    winner, late = signed_in(app, "stud1"), signed_in(app, "stud2")
+    seen = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        driver = conn.connection.driver_connection
+        seen.append((statement.split()[0].upper() + " " + (statement.split()[1].upper() if len(statement.split()) > 1 else ""),
+                     getattr(driver, "autocommit", None)))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", watch)
+        sqlite = db.engine.dialect.name == "sqlite"
+    try:
+        assert pick(winner, ex, ex.slot1).status_code == 200
+        taken = list(seen)
+        seen.clear()
+        assert pick(late, ex, ex.slot1).status_code == 409
+        refused = list(seen)
+        seen.clear()
+        assert late.get(f"/exams/{ex.exam.id}").status_code == 200
+        page = list(seen)
+        seen.clear()
+        assert late.get(f"/exams/{ex.exam.id}/slots", headers=HX).status_code == 200
+        polled = list(seen)
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", watch)
+    updates = [autocommit for statement, autocommit in taken if statement.startswith("UPDATE EXAM_SLOTS")]
+    assert len(updates) == 1
+    if sqlite:
+        assert ("BEGIN IMMEDIATE", None) in taken[:taken.index(next(s for s in taken if s[0].startswith("UPDATE EXAM_SLOTS")))]
+        assert not any(statement == "BEGIN IMMEDIATE" for statement, _ in refused)
+    else:
+        assert updates == [False]  # the seat is taken inside a transaction
+        assert refused and all(autocommit is True for _, autocommit in refused)
+        assert polled and all(autocommit is True for _, autocommit in polled)  # the seats poll too
+        assert page and all(autocommit is False for _, autocommit in page)  # a page reads in a transaction

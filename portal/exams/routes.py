@@ -119,6 +119,7 @@ def exam_page(exam_id):
 
 @bp.route("/<int:exam_id>/slots")
 @login_required
+@reads_first
 def slot_list(exam_id):
     """The slot list alone, for an open page's poller: 304 while its ETag still holds."""
     exam, attends = queries.load_exam_briefly(exam_id, me().id) or abort(404)
