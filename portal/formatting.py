@@ -11,6 +11,7 @@ from babel import numbers as babel_numbers
 from flask import has_request_context
 from flask_babel import get_locale
 
+from . import clock
 from .university.models import shown_symbol
 
 DATE = "yMMMEd"      # pt., 11 gru 2026 · Fri, Dec 11, 2026
@@ -111,5 +112,6 @@ def init_app(app):
         "d": date, "dt": datetime, "time": time, "span": span, "times": times,
         "day_heading": day_heading, "num": decimal, "pct": percent,
         "short_date": lambda value: date(value, SHORT_DATE),
+        "utc_dt": lambda value: datetime(clock.from_utc(value)),  # a UTC record in local time
         "grade": lambda symbol: shown_symbol(symbol, str(locale())),
     })

@@ -1,6 +1,7 @@
 """Sign-ins the server can end: sign-out ends the session and remember cookies for good,
 "sign out of all devices", the sign-ins page, expiry, and a loader of one query."""
-from datetime import timedelta
+from datetime import timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_login import current_user, login_user
@@ -176,3 +177,16 @@ def test_expired_sign_ins_are_forgotten_at_the_next_sign_in(app, person):
     sign_in(app)
     [record] = records(app)
     assert utcnow() - record.created < timedelta(minutes=1)
+
+
+def test_sign_ins_are_shown_in_local_time_on_a_24_hour_clock(app, person):
+    laptop = sign_in(app)
+    at = (utcnow() - timedelta(minutes=3)).replace(second=0, microsecond=0)
+    with app.app_context():
+        record = db.session.scalars(db.select(UserSession)).one()
+        record.created = record.last_seen = at  # kept in UTC
+        db.session.commit()
+    local = at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Warsaw"))
+    page = laptop.get("/account/sessions", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert page.count(f"{local:%Y}, {local:%H:%M}<") == 2  # "Tue, Dec 1, 2026, 14:05": Warsaw's wall clock
+    assert " PM<" not in page and " AM<" not in page
