@@ -20,6 +20,8 @@ from portal.extensions import db
 
 from .browser_client import BrowserClient
 from .factories import Factory
+from .factories_exams import ExamFactory
+from .factories_meetings import MeetingFactory
 from .pg import PostgresServer, free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -121,6 +123,25 @@ def runner(app):
 def make(app):
     """Factory of university objects: `make.user(...)`, `make.group(...)`, ... (see factories.py)."""
     return Factory(app)
+
+
+# The fixtures most modules share; a module that needs another shape defines its own.
+@pytest.fixture
+def uni(make):
+    """A small university: a course edition with its groups, lecturers and students."""
+    return make.university()
+
+
+@pytest.fixture
+def ex(app, uni):
+    """An exam of `uni`'s course with its groups and slots (factories_exams.ExamFactory)."""
+    return ExamFactory(app).setup(uni)
+
+
+@pytest.fixture
+def mf(app):
+    """The meetings factory (factories_meetings.MeetingFactory)."""
+    return MeetingFactory(app)
 
 
 class AuthActions:

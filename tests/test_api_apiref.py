@@ -3,14 +3,8 @@ and the dispatcher's wire rules of CONVENTIONS.md."""
 import re
 import xml.etree.ElementTree as ET
 
-import pytest
 
 from portal.api.registry import METHODS, MODULES, RESOURCES, SCOPES
-
-
-@pytest.fixture
-def uni(make):
-    return make.university()
 
 
 def test_method_index_lists_every_registered_method(client):

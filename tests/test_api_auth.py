@@ -10,11 +10,6 @@ from .api_client import signed
 
 
 @pytest.fixture
-def uni(make):
-    return make.university()
-
-
-@pytest.fixture
 def probe():
     """Temporary methods with the auth options under test; removed afterwards."""
     declared = []

@@ -2,14 +2,8 @@
 visible session of the faculty or its parents, from its first exam to its last."""
 from datetime import date, timedelta
 
-import pytest
 
 from .factories_exams import ExamFactory
-
-
-@pytest.fixture
-def uni(make):
-    return make.university()
 
 
 def search(api, uni, start, end, faculty=None):

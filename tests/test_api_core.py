@@ -1,11 +1,4 @@
 """The services/* machinery: dispatch, signed calls, selectors, formats, errors."""
-import pytest
-
-
-@pytest.fixture
-def uni(make):
-    return make.university()
-
 
 def test_unknown_method_is_404_json(client):
     r = client.get("/services/nope/nothing")

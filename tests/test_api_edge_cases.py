@@ -13,16 +13,6 @@ from portal.extensions import db
 from .factories_exams import ExamFactory
 
 
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
-@pytest.fixture
-def ex(app, uni):
-    return ExamFactory(app).setup(uni)
-
-
 @pytest.mark.parametrize("start,end,status", [
     ("9999-12-01", "9999-12-15", 200),
     ("9999-12-01", "9999-12-31", 200),

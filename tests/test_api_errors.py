@@ -10,11 +10,6 @@ from portal.api.registry import METHODS, method
 from .api_client import signed
 
 
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
 def envelope(r, status, error, **extra):
     assert r.status_code == status, r.get_data(as_text=True)
     body = r.get_json()

@@ -12,11 +12,6 @@ from portal.extensions import db
 from .api_client import signed
 
 
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
 def form_answer(r):
     assert r.status_code == 200, r.data
     assert r.mimetype == "application/x-www-form-urlencoded"

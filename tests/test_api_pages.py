@@ -2,17 +2,11 @@
 with revoke) and the `consumer` / `token` CLI commands."""
 import re
 
-import pytest
 
 from portal.api.models import Consumer, Token
 from portal.api.services import create_consumer, issue_access_token
 from portal.auth.models import User
 from portal.extensions import db
-
-
-@pytest.fixture
-def uni(make):
-    return make.university()
 
 
 def test_register_an_application_and_see_key_and_secret(app, client, auth, uni):

@@ -45,11 +45,6 @@ def units_api():
     RESOURCES.pop("services/apitest/group", None)
 
 
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
 def get(client, path, **params):
     return client.get("/services/apitest/" + path, query_string=params)
 

@@ -11,11 +11,6 @@ SCOPE = ("staff_perspective",)
 
 
 @pytest.fixture
-def uni(make):
-    return make.university()
-
-
-@pytest.fixture
 def att(app):
     return AttendanceFactory(app)
 

@@ -10,11 +10,6 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def uni(make):
-    return make.university()
-
-
-@pytest.fixture
 def att(app):
     return AttendanceFactory(app)
 
@@ -97,7 +92,6 @@ def test_roster_toggles_with_htmx(client, login, auth, uni, att):
     r = client.post(f"/attendance/lists/{lst.id}/students/{s.id}", data={"mode": "absence"})
     assert r.status_code == 303 and r.headers["Location"].endswith(f"/attendance/lists/{lst.id}#s-{s.id}")
     assert att.entries(lst.id)[s.id] == ("absence", "late")
-
 
 
 def test_roster_rows_post_to_their_routes(client, login, uni, att):

@@ -262,8 +262,6 @@ def test_group_by_id_library_is_broken_the_call_underneath_works(usos_live, caps
         assert d.student1 in {p.id for p in group.participants} and group.lecturers
 
 
-
-
 # --- people, groups, courses, terms, legacy exam reports (the modules around ours) ---------------
 
 @pytest.mark.parametrize("login", BOTH)

@@ -32,11 +32,6 @@ def count(app, model, **where):
         return db.session.scalar(db.select(db.func.count()).select_from(model).filter_by(**where))
 
 
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
 @KINDS
 def test_exams_pick_and_leave(app, client, auth, uni, headers):
     ex = ExamFactory(app).setup(uni)

@@ -1,7 +1,5 @@
 """services/exams: every method, its default fields, nested selectors and errors."""
 
-import pytest
-
 from portal.exams.models import ExamCondition, ExamRegistration, ExamSlot
 from portal.extensions import db
 from portal.university.models import GradeType
@@ -10,16 +8,6 @@ from .factories_exams import ExamFactory
 
 EXAM_DEFAULT = {"id", "examination_session_id", "term", "course", "registration_start", "registration_end",
                 "examiners_visible", "groups", "code", "has_priorities", "preferences_limit"}
-
-
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
-@pytest.fixture
-def ex(app, uni):
-    return ExamFactory(app).setup(uni)
 
 
 def register(app, ex, student, slot):

@@ -10,16 +10,6 @@ from .factories_exams import ExamFactory
 from .test_exams_api import EXAM_DEFAULT, err, ok, register
 
 
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
-@pytest.fixture
-def ex(app, uni):
-    return ExamFactory(app).setup(uni)
-
-
 def test_administrative_session_lists(app, api, uni, ex):
     factory = ExamFactory(app)
     closed = factory.session(uni.faculty.id, status="closed")

@@ -13,11 +13,6 @@ from .factories_exams import ExamFactory
 
 
 @pytest.fixture
-def uni(make):
-    return make.university()
-
-
-@pytest.fixture
 def ex(app, uni):
     ex = ExamFactory(app).setup(uni)
     with app.app_context():

@@ -16,11 +16,6 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def uni(make):
-    return make.university()
-
-
-@pytest.fixture
 def ex(app, uni):
     return ExamFactory(app).setup(uni, capacity=2, slots=2)  # one seat per slot in group 1
 

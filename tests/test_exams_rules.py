@@ -21,11 +21,6 @@ def uni(make):
     return make.university(n_students=6)
 
 
-@pytest.fixture
-def ex(app, uni):
-    return ExamFactory(app).setup(uni)
-
-
 def run(app, fn):
     """Call a service as a request would: one transaction, committed, or rolled back on refusal."""
     with app.app_context():

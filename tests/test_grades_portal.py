@@ -58,7 +58,6 @@ def test_reports_and_grid(client, auth, uni):
     assert client.get("/grades/reports/999/sessions/1").status_code == 404
 
 
-
 def test_grid_rows_post_to_their_routes(client, auth, uni):
     """Each writable row saves to save_row and opens row_history of its student (the grid builds
     these URLs from one prefix), its grade field named after the student."""

@@ -5,13 +5,7 @@ import pytest
 
 from portal import clock
 
-from .factories_meetings import MeetingFactory
 from .test_meetings_signup import M, ok, refused
-
-
-@pytest.fixture
-def mf(app):
-    return MeetingFactory(app)
 
 
 @pytest.fixture

@@ -10,11 +10,6 @@ from .factories_meetings import MeetingFactory
 from .test_meetings_signup import M, ok
 
 
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
 def gen(api, user, **kw):
     kw.setdefault("end_date", "2026-12-31")
     return api.call(M + "generate_meeting_dates", user=user, **kw)

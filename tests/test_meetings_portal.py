@@ -9,14 +9,8 @@ from portal.errors import ServiceError
 from portal.extensions import db
 from portal.meetings.models import DayOff, Meeting, MeetingDate, MeetingNote, Participant
 
-from .factories_meetings import MeetingFactory
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def mf(app):
-    return MeetingFactory(app)
 
 
 @pytest.fixture
@@ -55,7 +49,6 @@ def test_student_books_with_plain_post_and_htmx(client, auth, app, m):
     r = client.post(f"/meetings/dates/{m.date.id}/sign-off", headers=HX)
     assert r.status_code == 200 and "Wypisano cię z terminu." in r.get_data(as_text=True)
     assert [x[1:] for x in rows(app, m.date)] == [("accepted", False, 1), ("accepted", False, 2)]
-
 
 
 def test_list_shows_each_date_with_places_and_link(client, auth, m):

@@ -9,13 +9,7 @@ from portal import clock
 from portal.extensions import db
 from portal.meetings.models import MeetingDate, MeetingNote, Participant
 
-from .factories_meetings import MeetingFactory
 from .test_meetings_signup import M, ok, refused
-
-
-@pytest.fixture
-def mf(app):
-    return MeetingFactory(app)
 
 
 @pytest.fixture

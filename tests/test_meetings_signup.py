@@ -5,14 +5,8 @@ import pytest
 from portal.extensions import db
 from portal.meetings.models import Participant
 
-from .factories_meetings import MeetingFactory
 
 M = "services/meetings/"
-
-
-@pytest.fixture
-def mf(app):
-    return MeetingFactory(app)
 
 
 @pytest.fixture

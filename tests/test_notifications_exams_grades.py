@@ -19,11 +19,6 @@ from .smtp import deliver, mail_to, smtp  # noqa: F401  (smtp: the fixture)
 GRADE_DELAY = 301  # past NOTIFY_GRADE_DELAY
 
 
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
 def addr(user):
     return f"{user.login}@example.edu.pl"
 

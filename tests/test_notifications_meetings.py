@@ -11,15 +11,9 @@ from portal.meetings import services
 from portal.meetings.models import MeetingDate, Participant
 from portal.notifications.models import Notification, NotificationSettings
 
-from .factories_meetings import MeetingFactory
 from .smtp import deliver, mail_to, smtp  # noqa: F401  (smtp: the fixture)
 
 M = "services/meetings/"
-
-
-@pytest.fixture
-def mf(app):
-    return MeetingFactory(app)
 
 
 @pytest.fixture

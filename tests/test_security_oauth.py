@@ -10,11 +10,6 @@ from portal.extensions import db
 from .api_client import signed
 
 
-@pytest.fixture
-def uni(make):
-    return make.university()
-
-
 def nonces(app):
     with app.app_context():
         return db.session.scalar(db.select(db.func.count(Nonce.id)))

@@ -71,4 +71,3 @@ def test_student1_as_usos_api_and_usos_mcp_see_them(api, demo):
     assert all(set(a) == {"start_time", "end_time", "name"} for a in week)  # empty outside the teaching weeks
     found = ok(api.call("services/users/search2", user=me, query="a", num=20))
     assert len(found["items"]) == 20 and found["next_page"] is True
-
