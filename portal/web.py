@@ -12,6 +12,7 @@ from . import clock, formatting
 from .database import set_reads_outside_transaction, set_write_intent
 from .errors import ServiceError
 from .i18n import install_template_gettext
+from .kept import Kept
 from .langdict import pick
 
 
@@ -87,14 +88,12 @@ def render_once(key, template, context):
     request (no CSRF token, no flashed messages). While templates reload (debug), nothing is kept."""
     if current_app.jinja_env.auto_reload:
         return render_template(template, **context())
-    kept = current_app.extensions.setdefault("indeks_rendered", {})
+    kept = current_app.extensions.get("indeks_rendered")
+    if kept is None:
+        kept = current_app.extensions["indeks_rendered"] = Kept(RENDERED_KEPT)
     full_key = (template, str(get_locale()), key)
     body = kept.get(full_key)
-    if body is None:
-        if len(kept) >= RENDERED_KEPT:
-            kept.clear()
-        body = kept[full_key] = render_template(template, **context())
-    return body
+    return body if body is not None else kept.keep(full_key, render_template(template, **context()))
 
 
 def seats_free(free, total):

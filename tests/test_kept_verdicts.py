@@ -86,3 +86,11 @@ def test_a_kept_token_over_https_still_needs_the_sites_referrer(app, make):
     no_referrer = {k: v for k, v in ours.items() if k != "Referer"}
     r = client.post(url, headers=no_referrer, **https)
     assert r.status_code == 400 and "The referrer header is missing." in r.get_data(as_text=True)
+
+
+def test_what_a_worker_keeps_is_bounded():
+    from portal.kept import Kept
+    kept = Kept(2)
+    assert kept.keep("a", 1) == 1 and kept.keep("b", 2) == 2
+    assert kept.keep("c", 3) == 3
+    assert kept == {"c": 3}  # full: emptied before keeping the new one, never more than its size

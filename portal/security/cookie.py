@@ -17,6 +17,8 @@ import time
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
+from ..kept import Kept
+
 VERIFIED_KEPT = 4096  # cookies kept per worker (a few hundred bytes each); then they start anew
 PLAIN = (str, int, float, bool, type(None))
 
@@ -24,7 +26,7 @@ PLAIN = (str, int, float, bool, type(None))
 class CookieSessions(SecureCookieSessionInterface):
     def __init__(self):
         self._serializer = (None, None)
-        self._verified = {}  # cookie -> (signed at, seconds since the epoch; its data)
+        self._verified = Kept(VERIFIED_KEPT)  # cookie -> (signed at, seconds since the epoch; its data)
 
     def get_signing_serializer(self, app):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
@@ -33,7 +35,7 @@ class CookieSessions(SecureCookieSessionInterface):
             serializer = super().get_signing_serializer(app)
             serializer.dumps = self._signing(serializer.dumps)
             self._serializer = (keys, serializer)
-            self._verified = {}  # verified with the old keys
+            self._verified = Kept(VERIFIED_KEPT)  # verified with the old keys
         return serializer
 
     def _signing(self, dumps):
@@ -46,9 +48,7 @@ class CookieSessions(SecureCookieSessionInterface):
 
     def _keep(self, cookie, signed_at, data):
         if all(isinstance(value, PLAIN) for value in data.values()):
-            if len(self._verified) >= VERIFIED_KEPT:
-                self._verified.clear()
-            self._verified[cookie] = (signed_at, data)
+            self._verified.keep(cookie, (signed_at, data))
 
     def open_session(self, app, request):
         serializer = self.get_signing_serializer(app)

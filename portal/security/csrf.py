@@ -14,12 +14,14 @@ from flask import current_app, g, request, session
 from flask_wtf import CSRFProtect
 from flask_wtf.csrf import same_origin
 
+from ..kept import Kept
+
 TOKENS_KEPT = 4096  # per worker; then they start anew
 
 
 class KeptTokensCSRF(CSRFProtect):
     def __init__(self, app=None):
-        self._accepted = {}  # (secret key, signed token) -> the session token it matched
+        self._accepted = Kept(TOKENS_KEPT)  # (secret key, signed token) -> the session token it matched
         super().__init__(app)
 
     def protect(self, apply_exemptions=False):
@@ -35,9 +37,7 @@ class KeptTokensCSRF(CSRFProtect):
         expected = session.get(field)
         if known is None or not isinstance(expected, str) or not hmac.compare_digest(known, expected):
             super().protect(apply_exemptions)  # the full check: signature, session token, referrer
-            if len(self._accepted) >= TOKENS_KEPT:
-                self._accepted.clear()
-            self._accepted[(key, token)] = session[field]
+            self._accepted.keep((key, token), session[field])
             return
         # The token is good for this session; what Flask-WTF checks after the token:
         if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
