@@ -1,5 +1,5 @@
 """The institution's clock. USOS DateTimes are naive institution-local times."""
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -15,13 +15,6 @@ def tz():
 def now():
     """Current institution-local time, naive, to the microsecond."""
     return datetime.now(tz()).replace(tzinfo=None)
-
-
-def from_utc(value):
-    """A naive UTC time (what sign-in records keep) as naive institution-local time."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc).astimezone(tz()).replace(tzinfo=None)
 
 
 def today():

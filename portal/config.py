@@ -27,7 +27,6 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "pl"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
     BABEL_TRANSLATION_DIRECTORIES = _translation_dirs()
     LANGUAGES = ("pl", "en")
     PORTAL_TIMEZONE = os.environ.get("PORTAL_TIMEZONE", "Europe/Warsaw")

@@ -9,9 +9,8 @@ from functools import lru_cache
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, to_user_timezone
 
-from . import clock
 from .university.models import shown_symbol
 
 DATE = "yMMMEd"      # pt., 11 gru 2026 · Fri, Dec 11, 2026
@@ -69,6 +68,11 @@ def datetime(value, skeleton=DATE, lang=None):
     return _joined(loc).format(_skeleton(TIME, value, loc), _skeleton(skeleton, value, loc))
 
 
+def utc_datetime(value, lang=None):
+    """A naive UTC record (sign-ins) as `datetime` shows a local time: in the institution's zone."""
+    return "" if value is None else datetime(to_user_timezone(value).replace(tzinfo=None), lang=lang)
+
+
 def span(start, end, lang=None):
     """A time span: one date and two times on the same day, else two full date-times."""
     if start is None:
@@ -112,6 +116,6 @@ def init_app(app):
         "d": date, "dt": datetime, "time": time, "span": span, "times": times,
         "day_heading": day_heading, "num": decimal, "pct": percent,
         "short_date": lambda value: date(value, SHORT_DATE),
-        "utc_dt": lambda value: datetime(clock.from_utc(value)),  # a UTC record in local time
+        "utc_dt": utc_datetime,
         "grade": lambda symbol: shown_symbol(symbol, str(locale())),
     })

@@ -190,3 +190,14 @@ def test_sign_ins_are_shown_in_local_time_on_a_24_hour_clock(app, person):
     page = laptop.get("/account/sessions", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert page.count(f"{local:%Y}, {local:%H:%M}<") == 2  # "Tue, Dec 1, 2026, 14:05": Warsaw's wall clock
     assert " PM<" not in page and " AM<" not in page
+
+
+def test_utc_records_are_shown_in_the_institutions_time_zone():
+    from datetime import datetime
+
+    from portal import create_app
+    from portal.formatting import utc_datetime
+    london = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                         "PORTAL_TIMEZONE": "Europe/London"})
+    with london.test_request_context("/"):
+        assert utc_datetime(datetime(2026, 7, 1, 8, 5), lang="en") == "Wed, Jul 1, 2026, 09:05"  # BST
