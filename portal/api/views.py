@@ -51,6 +51,8 @@ class Call:
 
 def check_utf8(encoded):
     """Werkzeug keeps an undecodable %XX as text; the wire is UTF-8, so refuse it instead."""
+    if not encoded:
+        return
     for part in encoded.split(b"&"):
         name, _, value = part.partition(b"=")
         try:
@@ -76,9 +78,14 @@ def form():
 
 
 def value(name, default=None):
-    """`request.values.get(name, default)`: the query string first, then the form."""
-    found = request.args.get(name)
-    return found if found is not None else form().get(name, default)
+    """`request.values.get(name, default)`: the query string first, then the form. Asked with
+    `in`: werkzeug's `get` of a name that is not there builds and catches an HTTP exception,
+    and `format` and `callback` are absent from almost every call."""
+    args = request.args
+    if name in args:
+        return args[name]
+    body = form()
+    return body[name] if name in body else default
 
 
 def raw_params():

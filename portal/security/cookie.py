@@ -54,7 +54,8 @@ class CookieSessions(SecureCookieSessionInterface):
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        cookie = request.cookies.get(self.get_cookie_name(app))
+        cookies, name = request.cookies, self.get_cookie_name(app)
+        cookie = cookies[name] if name in cookies else None  # (a missing name's `get` raises and catches)
         if not cookie:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
