@@ -104,10 +104,14 @@ def test_the_list_speaks_the_interface_language_and_pages(client, auth, app, peo
     assert client.get("/notifications/?page=x").status_code == 200
 
 
-def test_header_loads_the_count_after_the_page(client, auth, people):
+def test_header_shows_the_count_with_the_page_and_polls_it(client, auth, app, people):
+    add(app, people[0]), add(app, people[0]), add(app, people[1])
     auth.login("stud")
     page = client.get("/").get_data(as_text=True)
-    assert 'hx-get="/notifications/badge"' in page and 'hx-trigger="load, every 60s"' in page
+    badge = page.split('data-testid="notification-badge"', 1)[1].split("</a>", 1)[0]
+    assert 'data-testid="unread-count"' in badge and ">2</span>" in badge  # mine only, no request after the page
+    assert 'hx-get="/notifications/badge"' in page and 'hx-trigger="every 60s"' in page
+    assert 'hx-trigger="load' not in page
 
 
 def test_signed_out_people_are_sent_to_sign_in(client):

@@ -27,6 +27,17 @@ def init_app(app):
     register_nav(app, "notifications.outbox", _l("E-mail outbox"), lambda user: user.is_admin,
                  _l("E-mails to people: waiting, sent and failed ones."))
 
+    def unread_notifications():
+        """The header's unread count, rendered with the page; None (no count shown, the
+        minute's poll brings it) when the database cannot say, e.g. on an error page."""
+        try:
+            return services.unread_count(current_user)
+        except SQLAlchemyError:
+            db.session.rollback()
+            return None
+
+    app.jinja_env.globals["unread_notifications"] = unread_notifications
+
     @app.after_request
     def _remember_language(response):
         """Keep the person's interface language as the language of their messages: written on
