@@ -125,6 +125,7 @@ def main():
     sub = {"substantiation": str(rush.substantiation_id)}
     paths = [("apisrv/now", get(app.test_client(), "/services/apisrv/now"), repeat, True)]
     paths += [(name, get(clients[login], path), repeat, True) for name, (login, path) in pages.items()]
+    paths += [("notification count (htmx, 1/min)", get(clients["student1"], "/notifications/badge"), repeat, True)]
     paths += [("live seats poll: unchanged (304)", poll(slots, lambda: current), repeat, True),
               ("live seats poll: changed (200)", poll(slots, lambda: 'W/"stale"'), repeat, True)]
     # The rush in the order it happens: 30 seats taken, then refusals (and winners clicking again).

@@ -15,12 +15,55 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 WRK_THREADS = 2
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+DATABASE_PID = None  # the PostgreSQL server's postmaster, when run.py started one: its CPU is shown too
 
 
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process and its children (gunicorn's workers, PostgreSQL's
+    backends), read from /proc: what a server spent, apart from wrk's share of the same cores."""
+    pids = [str(pid)]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            pids += Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+class CpuMeter:
+    """The CPU the web servers (and the PostgreSQL server) spend while wrk runs, per answer.
+    Read when wrk has finished, before the drain: requests still queued then are neither
+    counted by wrk nor (but for the few in progress) paid for here."""
+
+    def __init__(self, servers):
+        self.servers = servers
+        self.start = self._read()
+
+    def _read(self):
+        return (sum(server.cpu() for server in self.servers),
+                cpu_seconds(DATABASE_PID) if DATABASE_PID else None)
+
+    def note(self, result):
+        web, database = self._read()
+        per = 1e6 / max(result.requests, 1)
+        result.web_cpu_us = (web - self.start[0]) * per
+        if database is not None:
+            result.db_cpu_us = (database - self.start[1]) * per
+        return result
 
 
 class Server:
@@ -56,6 +99,10 @@ class Server:
     def errors(self):
         self.log.seek(0)
         return self.log.read().decode(errors="replace")
+
+    def cpu(self):
+        """CPU seconds gunicorn's master and workers have used so far."""
+        return cpu_seconds(self.proc.pid)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -116,6 +163,8 @@ class Result:
     errors: dict
     base: "Result" = None
     goal: float = None
+    web_cpu_us: float = None  # gunicorn's CPU per answer (CpuMeter)
+    db_cpu_us: float = None   # the PostgreSQL server's
     notes: list = field(default_factory=list)
 
     @property
@@ -141,7 +190,8 @@ def wrk(name, url, people, connections, duration, method="GET", body="", etag=""
 
 def run_wrk(name, server, path, *args, **kwargs):
     """One wrk run against `server`; returns once the server has served what was queued."""
-    result = merge(name, [start_wrk(name, server.url + path, *args, **kwargs)])
+    meter = CpuMeter([server])
+    result = meter.note(merge(name, [start_wrk(name, server.url + path, *args, **kwargs)]))
     server.drain()
     return result
 
@@ -174,7 +224,7 @@ def merge(name, procs):
 
 
 HEADER = (f"{'':<40} {'conns':>5} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  "
-          f"{'vs bare':>7}  statuses")
+          f"{'vs bare':>7}  {'CPU µs':>9}  statuses")
 
 
 def show(result, connections, base=None, goal=None, p99_goal=None):
@@ -190,8 +240,11 @@ def show(result, connections, base=None, goal=None, p99_goal=None):
         verdict.append(f"goal >= {goal:.2f} {'met' if ratio >= goal else 'NOT met'}")
     if p99_goal is not None:
         verdict.append(f"p99 <= {p99_goal:.0f} ms {'met' if result.p99_ms <= p99_goal else 'NOT met'}")
+    cpu = "" if result.web_cpu_us is None else f"{result.web_cpu_us:.0f}"
+    if result.db_cpu_us is not None:
+        cpu += f"+{result.db_cpu_us:.0f}"
     print(f"{result.name:<40} {connections:>5} {result.requests:>8} {result.rate:>8.0f} {result.p50_ms:>8.1f} "
-          f"{result.p99_ms:>8.1f}  {'' if ratio is None else f'{ratio:>7.2f}':>7}  {statuses}"
+          f"{result.p99_ms:>8.1f}  {'' if ratio is None else f'{ratio:>7.2f}':>7}  {cpu:>9}  {statuses}"
           + (f"  [{'; '.join(verdict)}]" if verdict else ""), flush=True)
     result.notes = verdict
     return result

@@ -17,7 +17,9 @@ gunicorn settings (4 sync workers, backlog 4096), sign the people in, then let w
 and check the database afterwards: the slot holds exactly its seats, one seat per student,
 the consultation queue numbered 1..n without gaps, every answer matching a row. On
 PostgreSQL the rushes run once more split across two gunicorn "hosts" on the same database.
-Every figure is printed with its ratio to the bare app measured in the same run.
+Every figure is printed with its ratio to the bare app measured in the same run, and with the
+CPU the servers spent per answer (read from /proc: gunicorn's workers, and the PostgreSQL server's
+processes), which does not depend on how much of the two cores wrk took.
 """
 import argparse
 import os
@@ -144,17 +146,19 @@ def rush_both(app, rush, index, hosts, crowd, base, args, suffix):
     n, d = args.students, args.rush_duration
     exam_id, slot_id = rush.exam_slots[index]
     shares = split(crowd, len(hosts))
-    result = merge("rush: POST pick, slot full" + suffix, [
+    meter = harness.CpuMeter(hosts)
+    result = meter.note(merge("rush: POST pick, slot full" + suffix, [
         start_wrk("exam", f"{h.url}/exams/{exam_id}/slots/{slot_id}", share, n // len(hosts), d, "POST")
-        for h, share in zip(hosts, shares)])
+        for h, share in zip(hosts, shares)]))
     drain(hosts)
     show(result, n, base, GOALS["refusal"], GOALS["p99_ms"])
     ok = check_exam(app, exam_id, slot_id, result, rush.seats, n)
     date_id = rush.meeting_dates[index]
     body = f"substantiation={rush.substantiation_id}"
-    result = merge("rush: POST consultation sign-up" + suffix, [
+    meter = harness.CpuMeter(hosts)
+    result = meter.note(merge("rush: POST consultation sign-up" + suffix, [
         start_wrk("meeting", f"{h.url}/meetings/dates/{date_id}/sign-up", share, n // len(hosts), d, "POST", body)
-        for h, share in zip(hosts, shares)])
+        for h, share in zip(hosts, shares)]))
     drain(hosts)
     show(result, n, base, GOALS["refusal"], GOALS["p99_ms"])
     return ok & check_meeting(app, date_id, result, rush.seats, rush.reserve, n)
@@ -205,7 +209,8 @@ def main():
     print(f"Indeks benchmark: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start; "
           f"gunicorn {args.workers} sync workers per server; wrk {harness.WRK_THREADS} threads, {args.duration} s "
           f"per page, {args.rush_duration} s per rush. 'vs bare' = requests/s over the bare Flask app's in the "
-          f"same run, at the same number of connections.", flush=True)
+          f"same run, at the same number of connections; 'CPU µs' = what gunicorn's workers spent per answer "
+          f"(+ the PostgreSQL server's), wrk's own share of the cores left out.", flush=True)
     ok = True
     with tempfile.TemporaryDirectory(prefix="indeks-bench-") as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite3"
@@ -214,6 +219,8 @@ def main():
                       with_pages=True)
         if not args.skip_postgresql:
             url, server = postgresql_url()
+            if server is not None:  # its CPU is shown beside gunicorn's
+                harness.DATABASE_PID = int(Path(server.data, "postmaster.pid").read_text().split()[0])
             print("\nPostgreSQL (a throwaway server on this machine, fsync off as in the tests): the rushes, then "
                   "the same split across two gunicorn hosts", flush=True)
             try:

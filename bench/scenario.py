@@ -132,6 +132,8 @@ def demo_pages(app):
             CourseEdition.course_id == "INF-ALG", ExamReport.type_id == "E").order_by(ExamReport.id))
         assert exam and date and lst and report, "the demo university lacks a page to measure"
         return {
+            # What every page costs before its own content: the sign-in, the layout, the count.
+            "home page": ("student1", "/"),
             "exam list": ("student1", "/exams/"),
             "exam page": ("student1", f"/exams/{exam.id}"),
             "my grades": ("student1", "/grades/my"),
