@@ -94,3 +94,35 @@ def test_what_a_worker_keeps_is_bounded():
     assert kept.keep("a", 1) == 1 and kept.keep("b", 2) == 2
     assert kept.keep("c", 3) == 3
     assert kept == {"c": 3}  # full: emptied before keeping the new one, never more than its size
+
+
+def test_a_session_is_given_the_token_signed_once_and_only_its_own(app, browser, make, monkeypatch):
+    first = token_of(browser)
+    later = time.time() + 10
+    monkeypatch.setattr(time, "time", lambda: later)  # a signature made now would carry another time
+    page = browser.get(HOME).get_data(as_text=True)
+    assert CSRF_META_RE.search(page).group(1) == first
+    assert f'name="csrf_token" value="{first}"' in page  # the forms of the page carry the same one
+    make.user("student2", student=True)
+    other = app.test_client()
+    assert other.post("/login", data={"login": "student2", "password": "demo"}).status_code == 302
+    assert token_of(other) not in (first, "")
+    app.config["WTF_CSRF_SECRET_KEY"] = "a key of its own for the tokens, from now on"
+    assert token_of(browser) != first  # signed with the new key
+
+
+def test_tokens_that_expire_are_signed_for_every_page(app, browser, monkeypatch):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    first = token_of(browser)
+    later = time.time() + 10
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert token_of(browser) != first
+
+
+def test_the_navigation_worked_out_once_speaks_each_language_and_marks_the_section(app, browser):
+    polish = browser.get("/exams/").get_data(as_text=True)
+    assert '<a href="/exams/"\n                 aria-current="page">Egzaminy</a>' in polish
+    assert browser.post("/lang/en", data={"next": "/exams/"}).status_code == 303
+    english = browser.get("/exams/").get_data(as_text=True)
+    assert '<a href="/exams/"\n                 aria-current="page">Exams</a>' in english and "Egzaminy" not in english
+    assert '<link rel="stylesheet" href="/static/css/indeks.css">' in english
