@@ -36,6 +36,22 @@ def is_public(endpoint):
     return endpoint in PUBLIC_ENDPOINTS or endpoint == "static" or endpoint.endswith(".static")
 
 
+def _worked_out(kind, key, work):
+    """What `work()` gives for `key`, worked out once per app and worker: for what is the same
+    on every page and cannot change while the worker runs (the navigation's addresses under this
+    script root, its labels in a language: the catalogues are loaded once)."""
+    kept = current_app.extensions.setdefault("indeks_worked_out", {}).setdefault(kind, {})
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = work()
+    return found
+
+
+def static_url(filename):
+    """`url_for('static', filename=...)`, worked out once per file (every page links four)."""
+    return _worked_out("static", (request.script_root, filename), lambda: url_for("static", filename=filename))
+
+
 @dataclass
 class NavItem:
     endpoint: str
@@ -44,13 +60,23 @@ class NavItem:
     description: object = ""
     staff_description: object = None  # what the card says to staff, when it differs
 
-    def describe(self, user):
-        """The home card's text in the person's terms: staff manage what students use."""
+    @property
+    def url(self):
+        return _worked_out("url", (request.script_root, self.endpoint), lambda: url_for(self.endpoint))
+
+    def text(self, lang):
+        """The label in `lang` (the interface language: `current_lang`)."""
+        return _worked_out("label", (self.endpoint, lang), lambda: str(self.label))
+
+    def describe(self, user, lang):
+        """The home card's text in the person's terms, in `lang`: staff manage what students use."""
         if self.staff_description is None or not user.is_staff:
-            return self.description
-        if user.is_student:  # both roles: what each of them gets
-            return f"{self.description} {self.staff_description}"
-        return self.staff_description
+            terms, parts = "student", (self.description,)
+        elif user.is_student:  # both roles: what each of them gets
+            terms, parts = "both", (self.description, self.staff_description)
+        else:
+            terms, parts = "staff", (self.staff_description,)
+        return _worked_out("card", (self.endpoint, terms, lang), lambda: " ".join(str(part) for part in parts))
 
 
 def register_nav(app, endpoint, label, allowed, description="", staff_description=None):
@@ -70,7 +96,7 @@ def nav_section(items, path):
     the section a sub-page belongs to (an exam's page is under "Exams")."""
     best, length = None, 0
     for item in items:
-        url = url_for(item.endpoint)
+        url = item.url
         prefix = url if url.endswith("/") else url + "/"
         if (path == url or path.startswith(prefix)) and len(url) > length:
             best, length = item.endpoint, len(url)
@@ -159,6 +185,7 @@ def init_app(app):
     install_template_gettext(app)
     app.jinja_env.filters["ld"] = pick
     app.jinja_env.globals["seats_free"] = seats_free
+    app.jinja_env.globals["static_url"] = static_url
     formatting.init_app(app)  # d, dt, time, span, num, pct ... in the interface language
 
     @app.errorhandler(HTTPException)
