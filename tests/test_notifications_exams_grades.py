@@ -8,7 +8,7 @@ import pytest
 from portal import clock
 from portal.auth.models import User
 from portal.exams import rounds
-from portal.exams.models import Exam
+from portal.exams.models import Exam, ExamGroup, ExamSlot
 from portal.extensions import db
 from portal.notifications.models import Notification, NotificationSettings
 
@@ -74,6 +74,73 @@ def test_the_batch_page_tells_each_student_registered(app, client, auth, smtp, u
     deliver(app)
     assert sorted(m.to[0] for m in smtp.messages) == sorted([addr(uni.students[2]), addr(uni.students[3])])
     assert all("tura 2" in m.text() for m in smtp.messages)
+
+
+def seat(app, exam, slot, user):
+    from portal.exams import registration
+    with app.app_context():
+        registration.place(db.session.get(Exam, exam.id), db.session.get(User, user.id),
+                           db.session.get(ExamSlot, slot.id), check_window=False)
+        db.session.commit()
+
+
+def group_form(group, **changes):
+    data = {"number": group.number, "start": group.start.strftime("%Y-%m-%dT%H:%M"),
+            "end": group.end.strftime("%Y-%m-%dT%H:%M"), "room_id": str(group.room_id or ""),
+            "capacity": group.capacity, "number_of_slots": group.number_of_slots,
+            "examiners": [u.id for u in group.examiners]}
+    return {**data, **changes}
+
+
+def test_moving_a_group_tells_its_students_the_new_time_and_updates_their_calendars(app, client, auth, smtp, uni):
+    ex = ExamFactory(app).setup(uni)
+    seat(app, ex.exam, ex.slot1, uni.students[0])
+    seat(app, ex.exam, ex.slot2, uni.students[1])
+    seat(app, ex.exam, ex.g2slot, uni.students[2])
+    english(app, uni.students[1])
+    auth.login("admin")
+    url = f"/exams/manage/exams/{ex.exam.id}/groups/{ex.g1.id}/edit"
+    with app.app_context():
+        g1 = db.session.get(ExamGroup, ex.g1.id)
+        unchanged, old_start = group_form(g1), g1.start
+        later = g1.start + timedelta(days=1)
+        moved = group_form(g1, start=later.strftime("%Y-%m-%dT%H:%M"),
+                           end=(g1.end + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    assert client.post(url, data=unchanged).status_code == 303
+    assert kinds(app) == []  # saved as it was: nothing to tell
+    assert client.post(url, data=moved).status_code == 303
+    assert kinds(app) == sorted([(uni.students[0].id, "exam_moved"), (uni.students[1].id, "exam_moved")])
+    deliver(app)
+    [pl] = mail_to(smtp, addr(uni.students[0]))
+    assert pl.subject == f"Zmieniono termin lub salę Twojego egzaminu: Egzamin {ex.exam.code[3:]} (C-1)"
+    assert "Grupa 1, tura 1:" in pl.text() and "Wcześniej:" in pl.text() and f"Sala: {uni.room.label}" in pl.text()
+    [en] = mail_to(smtp, addr(uni.students[1]))
+    assert en.subject.startswith("Your exam has been moved: Exam ") and "Before:" in en.text()
+    event = en.event()
+    assert str(en.calendar()["METHOD"]) == "REQUEST"
+    assert str(event["UID"]) == f"exam-{ex.exam.id}-slot-{ex.slot2.id}-user-{uni.students[1].id}@localhost"
+    assert event.decoded("DTSTART").replace(tzinfo=None) == ex.slot2.start + timedelta(days=1)
+    assert event.decoded("DTSTART").replace(tzinfo=None) > old_start
+    assert mail_to(smtp, addr(uni.students[2])) == []  # group 2 did not move
+
+
+def test_a_new_room_is_news_too_and_a_refused_save_tells_nobody(app, client, auth, smtp, uni):
+    ex = ExamFactory(app).setup(uni)
+    seat(app, ex.exam, ex.slot1, uni.students[0])
+    seat(app, ex.exam, ex.slot1, uni.students[1])
+    auth.login("admin")
+    url = f"/exams/manage/exams/{ex.exam.id}/groups/{ex.g1.id}/edit"
+    with app.app_context():
+        g1 = db.session.get(ExamGroup, ex.g1.id)
+        too_small = group_form(g1, capacity=2, start=(g1.start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+        no_room = group_form(g1, room_id="")
+    assert client.post(url, data=too_small).status_code == 422  # slot 1 holds two of one seat
+    assert kinds(app) == []
+    assert client.post(url, data=no_room).status_code == 303
+    assert kinds(app) == sorted([(uni.students[0].id, "exam_moved"), (uni.students[1].id, "exam_moved")])
+    deliver(app)
+    [pl] = mail_to(smtp, addr(uni.students[0]))
+    assert f"({uni.room.label})" in pl.text() and "Sala:" not in pl.text()  # before: the old room; now none
 
 
 def test_a_micro_round_draw_tells_winners_and_losers(app, smtp, uni):

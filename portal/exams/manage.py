@@ -11,7 +11,8 @@ from ..database import begin_write, lock
 from ..errors import ServiceError
 from ..extensions import db
 from ..langdict import ld
-from .models import SESSION_STATUSES, Exam, ExamCondition, ExamGroup, ExaminationSession, ExamSlot
+from . import notices
+from .models import SESSION_STATUSES, Exam, ExamCondition, ExamGroup, ExaminationSession, ExamRegistration, ExamSlot
 
 
 def _invalid(reason, en, pl, **extra):
@@ -146,9 +147,11 @@ def save_group(exam, group, user, *, number, start, end, capacity, number_of_slo
     if group is None:
         group = ExamGroup(exam=exam)
         db.session.add(group)
+        before = {}
     else:
         db.session.scalar(lock(db.select(ExamGroup.id).where(ExamGroup.id == group.id)))
         db.session.refresh(group)
+        before = {s.id: (s.start, s.end, group.room) for s in group.slots}
     group.number, group.start, group.end, group.room = number, start, end, room
     group.capacity, group.number_of_slots = capacity, number_of_slots
     group.examiners = list(examiners)
@@ -172,7 +175,22 @@ def save_group(exam, group, user, *, number, start, end, capacity, number_of_slo
                            f"W terminie {slot.number} są jeszcze studenci.")
         group.slots.remove(slot)
     db.session.flush()
+    _tell_moved(exam, group, before)
     return group
+
+
+def _tell_moved(exam, group, before):
+    """The students of every slot whose time or room changed hear of it (the new time and room,
+    and what it was), with their calendar event updated."""
+    moved = {s.id: s for s in group.slots if s.id in before and before[s.id] != (s.start, s.end, group.room)}
+    if not moved:
+        return
+    registrations = db.session.scalars(db.select(ExamRegistration).where(ExamRegistration.slot_id.in_(moved))
+                                       .options(db.joinedload(ExamRegistration.user)))
+    for registration in registrations:
+        old_start, old_end, old_room = before[registration.slot_id]
+        notices.seat_moved(exam, moved[registration.slot_id], registration.user, old_start, old_end,
+                           old_room.label if old_room is not None else None)
 
 
 def delete_group(exam, group, user):

@@ -1,5 +1,6 @@
 """What students are told about their exam seats (through portal.notifications): a seat given or
-taken by staff, and the outcome of a micro-round draw. Their own clicks tell them nothing.
+taken by staff, its time or room changed, and the outcome of a micro-round draw. Their own
+clicks tell them nothing.
 
 The iCalendar UID of a seat is the one of the "Export my exams" download.
 """
@@ -39,6 +40,12 @@ def seat_given(exam, slot, user):
 def seat_taken(exam, slot, user):
     """Staff unregistered the student."""
     _tell("exam_unregistered", exam, slot, user, "CANCEL")
+
+
+def seat_moved(exam, slot, user, old_start, old_end, old_room):
+    """Staff changed the time or room of the student's slot."""
+    _tell("exam_moved", exam, slot, user, "REQUEST", old_start=iso(old_start), old_end=iso(old_end),
+          old_room=old_room)
 
 
 def draw_outcome(exam, user, slot, round_index):

@@ -159,6 +159,15 @@ def _unregistered(ctx):
             [_("%(actor)s unregistered you.", actor=ctx["actor"]) if ctx.get("actor") else "", _slot(ctx)])
 
 
+@kind("exam_moved", EXAMS, _l("The time or room of my exam changes"))
+def _exam_moved(ctx):
+    before = when(ctx["old_start"], ctx["old_end"])
+    if ctx.get("old_room") != ctx.get("room"):
+        before += f" ({ctx['old_room'] or '—'})"
+    return (_("Your exam has been moved: %(exam)s", exam=_exam(ctx)),
+            [_slot(ctx), _room(ctx), _("Before: %(when)s", when=before)])
+
+
 @kind("exam_draw", EXAMS, _l("The draw of an exam's registration round is decided"))
 def _draw(ctx):
     if ctx.get("slot"):
