@@ -151,7 +151,7 @@ def save_group(exam, group, user, *, number, start, end, capacity, number_of_slo
     else:
         db.session.scalar(lock(db.select(ExamGroup.id).where(ExamGroup.id == group.id)))
         db.session.refresh(group)
-        before = {s.id: (s.start, s.end, group.room) for s in group.slots}
+        before = {s.id: _place(s, group.room) for s in group.slots}
     group.number, group.start, group.end, group.room = number, start, end, room
     group.capacity, group.number_of_slots = capacity, number_of_slots
     group.examiners = list(examiners)
@@ -179,10 +179,15 @@ def save_group(exam, group, user, *, number, start, end, capacity, number_of_slo
     return group
 
 
+def _place(slot, room):
+    """When and where a slot is, as its students see it (to the minute)."""
+    return (slot.start.replace(second=0, microsecond=0), slot.end.replace(second=0, microsecond=0), room)
+
+
 def _tell_moved(exam, group, before):
     """The students of every slot whose time or room changed hear of it (the new time and room,
     and what it was), with their calendar event updated."""
-    moved = {s.id: s for s in group.slots if s.id in before and before[s.id] != (s.start, s.end, group.room)}
+    moved = {s.id: s for s in group.slots if s.id in before and before[s.id] != _place(s, group.room)}
     if not moved:
         return
     registrations = db.session.scalars(db.select(ExamRegistration).where(ExamRegistration.slot_id.in_(moved))
