@@ -218,9 +218,13 @@ def test_admin_creates_session_and_coordinator_exam_and_group(app, client, auth,
     with app.app_context():
         group = db.session.scalar(db.select(ExamGroup).filter_by(exam_id=exam_id))
         assert [s.capacity for s in group.slots] == [3, 2, 2] and [u.id for u in group.examiners] == [uni.lecturer.id]
+    page = client.get(f"/exams/manage/exams/{exam_id}").get_data(as_text=True)
+    assert 'data-testid="open-registration"' in page and 'data-testid="close-registration"' not in page
     assert client.post(f"/exams/manage/exams/{exam_id}/open").status_code == 303
     with app.app_context():
         assert db.session.get(Exam, exam_id).registration_open(clock.now())
+    page = client.get(f"/exams/manage/exams/{exam_id}").get_data(as_text=True)
+    assert 'data-testid="close-registration"' in page and 'data-testid="open-registration"' not in page
     assert client.post(f"/exams/manage/exams/{exam_id}/close").status_code == 303
     with app.app_context():
         assert not db.session.get(Exam, exam_id).registration_open(clock.now() + timedelta(seconds=1))

@@ -77,8 +77,12 @@ class Exam(db.Model):
         ends = [t for t in (self.registration_end, until) if t is not None]
         return all(now <= t for t in ends)
 
+    def dates_open(self, now):
+        """Whether the registration dates include `now`, whatever the session's status allows."""
+        return self._within(now, self.register_until)
+
     def registration_open(self, now):
-        return self.session.allows_registration and self._within(now, self.register_until)
+        return self.session.allows_registration and self.dates_open(now)
 
     def unregistration_open(self, now):
         return self.session.allows_changes and self._within(now, self.unregister_until)
