@@ -51,6 +51,7 @@ def test_batch_methods_give_and_take_seats_with_a_calendar(app, api, smtp, uni):
     assert "Grupa 1, tura 1:" in pl.text() and f"Sala: {uni.room.label}" in pl.text()
     [en] = mail_to(smtp, addr(uni.students[1]))
     assert en.subject.startswith("You are registered for an exam: Exam ")
+    assert "registered you" not in en.text()  # an application acting on its own: nobody to name
     event = en.event()
     uid = f"exam-{ex.exam.id}-slot-{ex.slot1.id}-user-{uni.students[1].id}@localhost"
     assert str(en.calendar()["METHOD"]) == "REQUEST" and str(event["UID"]) == uid
@@ -61,6 +62,7 @@ def test_batch_methods_give_and_take_seats_with_a_calendar(app, api, smtp, uni):
     deliver(app)
     [_, gone] = mail_to(smtp, addr(uni.students[1]))
     assert gone.subject.startswith("Your exam seat has been cancelled: Exam ")
+    assert "unregistered you" not in gone.text()  # the batch methods act for an application, not a person
     assert str(gone.calendar()["METHOD"]) == "CANCEL" and str(gone.event()["UID"]) == uid
     assert int(gone.event()["SEQUENCE"]) == 1
 
@@ -74,6 +76,7 @@ def test_the_batch_page_tells_each_student_registered(app, client, auth, smtp, u
     deliver(app)
     assert sorted(m.to[0] for m in smtp.messages) == sorted([addr(uni.students[2]), addr(uni.students[3])])
     assert all("tura 2" in m.text() for m in smtp.messages)
+    assert all(f"Zarejestrował(a) Cię: {uni.admin.display_name}." in m.text() for m in smtp.messages)
 
 
 def seat(app, exam, slot, user):

@@ -46,12 +46,13 @@ def _user(user_id):
 STATUS_OF_REASON = {"already_registered": "w_already_registered", "registered_elsewhere": "e_already_registered"}
 
 
-def _register(exam, slot, user):
-    """(USOS status, the refusal or None) of registering one student."""
+def _register(exam, slot, user, actor=None):
+    """(USOS status, the refusal or None) of registering one student; `actor`, the staff member
+    doing it, is named in the student's message (the batch methods act for an application)."""
     try:
         with db.session.begin_nested():
             place(exam, user, slot, check_window=False, allow_switch=False)
-        notices.seat_given(exam, slot, user)
+        notices.seat_given(exam, slot, user, actor)
         return "success", None
     except ServiceError as err:
         return STATUS_OF_REASON.get(err.reason, "e_not_permitted"), err
@@ -116,8 +117,9 @@ class Outcome:
     held: object = None
 
 
-def register_student_numbers(exam, slot, text):
-    """The portal's paste box: an Outcome per distinct student number, in the order pasted."""
+def register_student_numbers(exam, slot, text, actor):
+    """The portal's paste box (`actor` pasting): an Outcome per distinct student number, in the
+    order pasted."""
     numbers = [n for n in text.replace(",", " ").replace(";", " ").split() if n]
     outcome = []
     for number in dict.fromkeys(numbers):
@@ -125,7 +127,7 @@ def register_student_numbers(exam, slot, text):
         if user is None:
             outcome.append(Outcome(number, None, "unknown_student", "unknown_student"))
             continue
-        status, err = _register(exam, slot, user)
+        status, err = _register(exam, slot, user, actor)
         item = Outcome(number, user, status, err.reason if err else None, str(err) if err else "")
         if item.reason == "not_admitted":
             item.missing_reports = list(reports.labels([int(i) for i in err.extra.get("examrep_ids", [])]).values())

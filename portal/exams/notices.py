@@ -32,9 +32,9 @@ def _tell(kind, exam, slot, user, method, **facts):
            ical=_ical(exam, slot, user, method))
 
 
-def seat_given(exam, slot, user):
-    """Staff registered the student (batch pages and methods)."""
-    _tell("exam_registered", exam, slot, user, "REQUEST")
+def seat_given(exam, slot, user, actor=None):
+    """Staff registered the student (batch pages and methods); `actor`, when known, is named."""
+    _tell("exam_registered", exam, slot, user, "REQUEST", **({"actor": actor.display_name} if actor else {}))
 
 
 def seat_taken(exam, slot, user):

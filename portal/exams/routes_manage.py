@@ -287,7 +287,7 @@ def batch_register(exam_id):
     outcome = None
     if form.validate_on_submit():
         slot = next(s for g in exam.groups for s in g.slots if s.id == form.slot.data)
-        outcome = batch.register_student_numbers(exam, slot, form.numbers.data)
+        outcome = batch.register_student_numbers(exam, slot, form.numbers.data, actor=me())
         db.session.commit()
         form.slot.choices = slot_choices()  # the seats just taken
     return render_template("exams/batch.html", form=form, exam=exam, outcome=outcome), 422 if form.errors else 200
