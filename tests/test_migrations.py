@@ -1,4 +1,6 @@
 """Migrations: upgrade from empty works on this backend, and the models match them."""
+import logging
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -15,8 +17,10 @@ def test_upgrade_from_empty_matches_models(tmp_path, pg_server):
     else:
         url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    notices = logging.getLogger("portal.notifications")  # a logger that exists before migrating
     with app.app_context():
         upgrade()
+        assert not notices.disabled and not app.logger.disabled  # alembic's logging set-up leaves ours on
         with db.engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(context, db.metadata)
