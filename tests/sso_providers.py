@@ -85,6 +85,7 @@ class OidcProvider:
     def __init__(self, client_id="indeks", client_secret="s3cret"):
         self.client_id, self.client_secret = client_id, client_secret
         self.claims, self.tweak = {}, None
+        self.logs_out = True  # whether its discovery document names an end_session_endpoint
         self.key = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig", "alg": "RS256"})
         self.other_key = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig", "alg": "RS256"})
         self.codes, self.authorize_requests = {}, []
@@ -98,12 +99,14 @@ class OidcProvider:
         self.discovery_url = self.issuer + "/.well-known/openid-configuration"
 
     def _discovery(self):
+        logout = {"end_session_endpoint": self.issuer + "/logout"} if self.logs_out else {}
         return jsonify(issuer=self.issuer, authorization_endpoint=self.issuer + "/authorize",
                        token_endpoint=self.issuer + "/token", jwks_uri=self.issuer + "/jwks",
                        response_types_supported=["code"], subject_types_supported=["public"],
                        id_token_signing_alg_values_supported=["RS256"],
                        code_challenge_methods_supported=["S256"],
-                       token_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post"])
+                       token_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post"],
+                       **logout)
 
     def _authorize(self):
         args = request.args

@@ -31,7 +31,7 @@ def idp():
 def sso(app, db_url, cas, idp):
     """`sso(**settings)`: a test client of Indeks configured for both providers."""
     cas.user, cas.attributes, cas.validations[:] = None, {}, []
-    idp.claims, idp.tweak = {}, None
+    idp.claims, idp.tweak, idp.logs_out = {}, None, True
     apps = []
 
     def build(**settings):
@@ -271,3 +271,56 @@ def test_polish_refusal(sso, cas):
     answer = client.get("/login/cas/callback?state=x&ticket=y", headers={"Accept-Language": "pl"})
     assert answer.status_code == 403
     assert "Ta próba logowania nie została rozpoczęta w tej przeglądarce." in answer.get_data(as_text=True)
+
+
+# --- signing out -------------------------------------------------------------------------
+
+def test_signing_out_after_cas_ends_the_university_sign_in_too(sso, cas, app, make):
+    make.user("jnowak", lecturer=True)
+    client = sso()
+    cas.user = "jnowak"
+    through_cas(client, cas)
+    r = client.post("/logout")
+    assert r.status_code == 302
+    assert r.location == cas.url + "/logout?service=http%3A%2F%2Flocalhost%2Flogin"
+    assert signed_in_as(client) is None
+    assert client.get("/exams/").status_code == 302  # signed out here as well
+
+
+def test_signing_out_after_the_password_form_stays_here(sso, make):
+    make.user("jnowak", lecturer=True)
+    client = sso()
+    assert client.post("/login", data={"login": "jnowak", "password": "demo"}).status_code == 302
+    r = client.post("/logout")
+    assert r.status_code == 302 and r.location == "/login"
+
+
+def test_university_sign_out_can_be_turned_off(sso, cas, make):
+    make.user("jnowak", lecturer=True)
+    client = sso(SSO_LOGOUT=False)
+    cas.user = "jnowak"
+    through_cas(client, cas)
+    r = client.post("/logout")
+    assert r.status_code == 302 and r.location == "/login" and signed_in_as(client) is None
+
+
+def test_signing_out_after_openid_connect_goes_to_its_end_session_endpoint(sso, idp, make):
+    make.user("anowak", student=True)
+    client = sso()
+    idp.claims = {"preferred_username": "anowak"}
+    assert through_oidc(client, idp).status_code == 302
+    r = client.post("/logout")
+    assert r.status_code == 302 and r.location.startswith(idp.issuer + "/logout?")
+    query = parse_qs(urlsplit(r.location).query)
+    assert query == {"client_id": [idp.client_id], "post_logout_redirect_uri": ["http://localhost/login"]}
+    assert signed_in_as(client) is None
+
+
+def test_an_openid_provider_without_an_end_session_endpoint_signs_out_here(sso, idp, make):
+    idp.logs_out = False
+    make.user("anowak", student=True)
+    client = sso()
+    idp.claims = {"preferred_username": "anowak"}
+    assert through_oidc(client, idp).status_code == 302
+    r = client.post("/logout")
+    assert r.status_code == 302 and r.location == "/login" and signed_in_as(client) is None

@@ -1,10 +1,11 @@
 """Sign-in views, and the person's sign-ins on their devices."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..extensions import db
 from ..security.redirects import safe_next
+from ..sso import sign_out_url
 from . import sessions, signin, throttle
 from .forms import EmptyForm, LoginForm, submitted
 
@@ -39,11 +40,15 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out: this sign-in ends for good."""
+    """Sign out: this sign-in ends for good (and the university's, when it signed the person in)."""
     if submitted():
+        provider = session.pop("sso_provider", None)
         sessions.end(current_user)
         db.session.commit()
         flash(_("You have signed out."), "info")
+        away = sign_out_url(provider)
+        if away:
+            return redirect(away)
     return redirect(url_for("auth.login"))
 
 

@@ -18,6 +18,31 @@ def providers():
     return found
 
 
+def public_url(endpoint, **values):
+    """The absolute URL a provider sends the person back to: SSO_PUBLIC_URL when set (behind a
+    reverse proxy the request may not show the public scheme and host), else this request's."""
+    base = current_app.config["SSO_PUBLIC_URL"].rstrip("/")
+    return base + url_for(endpoint, **values) if base else url_for(endpoint, **values, _external=True)
+
+
+def sign_out_url(provider):
+    """Where a person who signed in through `provider` ("cas", "oidc"; None: the password form)
+    goes after signing out of Indeks: the provider's logout, which ends the university sign-in
+    too and sends them back to Indeks's sign-in page, so that on a shared computer the next
+    person is not let in as them. None: Indeks's own sign-in page (SSO_LOGOUT off, or an OpenID
+    provider without an end_session_endpoint)."""
+    config = current_app.config
+    if not config["SSO_LOGOUT"]:
+        return None
+    from . import cas, oidc
+    back = public_url("auth.login")
+    if provider == "cas" and settings.cas_enabled(config):
+        return cas.logout_url(back)
+    if provider == "oidc" and settings.oidc_enabled(config):
+        return oidc.logout_url(back)
+    return None
+
+
 def init_app(app):
     from . import oidc, routes
     settings.load(app)

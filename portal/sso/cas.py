@@ -24,6 +24,12 @@ def login_url(service):
     return f"{_server()}/login?{urlencode({'service': service})}"
 
 
+def logout_url(back):
+    """CAS's /logout, ending the single sign-on session; `service` asks it to send the person
+    back (a CAS server follows it when it is configured to)."""
+    return f"{_server()}/logout?{urlencode({'service': back})}"
+
+
 def refused(code, detail):
     return ServiceError("cas_refused", f"CAS refused the ticket: {code} {detail}".strip(), status=403,
                         user_message={"pl": "Logowanie uczelniane odrzuciło ten bilet. Spróbuj zalogować się ponownie.",

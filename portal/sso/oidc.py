@@ -4,6 +4,8 @@ Authlib checks the state, exchanges the code, and validates the ID token: its si
 against the provider's JWKS, issuer, audience (our client id, which we must ask for), expiry
 (two minutes' leeway for clocks) and nonce.
 """
+from urllib.parse import urlencode
+
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
@@ -42,6 +44,21 @@ def start(redirect_uri):
         return client().authorize_redirect(redirect_uri)
     except requests.RequestException as err:  # discovery document unreachable
         raise unreachable(str(err)) from err
+
+
+def logout_url(back):
+    """The provider's end_session_endpoint (OpenID Connect RP-Initiated Logout) with our client
+    id and where to come back to (`back`, which must be registered at the provider as a post-
+    logout redirect URI); None when the provider has none or cannot be asked."""
+    try:
+        endpoint = client().load_server_metadata().get("end_session_endpoint")
+    except requests.RequestException as err:
+        current_app.logger.warning("OpenID provider unreachable at sign-out: %s", err)
+        return None
+    if not endpoint:
+        return None
+    query = urlencode({"client_id": current_app.config["OIDC_CLIENT_ID"], "post_logout_redirect_uri": back})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def finish():

@@ -2,14 +2,14 @@
 import functools
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import login_user
 
 from ..errors import ServiceError
 from ..extensions import db
 from ..security.redirects import safe_next
-from . import cas, oidc
+from . import cas, oidc, public_url
 from .people import person_for
 from .settings import cas_enabled, oidc_enabled
 
@@ -31,6 +31,7 @@ def _answers_refusals(view):
 def _sign_in(identity):
     user = person_for(identity)
     login_user(user)
+    session["sso_provider"] = identity.provider  # signing out then ends the university sign-in too
     db.session.commit()  # the server-side sign-in record (portal.auth.sessions) opened by login_user
     flash(_("Signed in as %(name)s.", name=user.full_name), "success")
     return redirect(safe_next(session.pop("sso_next", None)))
@@ -43,15 +44,8 @@ def _state_refused():
                             "en": "This sign-in was not started in this browser. Please sign in again."})
 
 
-def _external(endpoint, **values):
-    """The absolute URL a provider sends the person back to: SSO_PUBLIC_URL when set (behind a
-    reverse proxy the request may not show the public scheme and host), else this request's."""
-    base = current_app.config["SSO_PUBLIC_URL"].rstrip("/")
-    return base + url_for(endpoint, **values) if base else url_for(endpoint, **values, _external=True)
-
-
 def _cas_service(state):
-    return _external("sso.cas_callback", state=state)
+    return public_url("sso.cas_callback", state=state)
 
 
 @bp.route("/login/cas")
@@ -87,7 +81,7 @@ def oidc_login():
     if not oidc_enabled(current_app.config):
         abort(404)
     session["sso_next"] = request.args.get("next")
-    return oidc.start(_external("sso.oidc_callback"))
+    return oidc.start(public_url("sso.oidc_callback"))
 
 
 @bp.route("/login/oidc/callback")

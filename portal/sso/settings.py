@@ -20,6 +20,7 @@ SETTINGS = {
     "OIDC_LABEL": ("", "str"),
     "SSO_TIMEOUT": ("10", "int"),                 # seconds to wait for the provider's server
     "SSO_PUBLIC_URL": ("", "str"),                # e.g. https://indeks.uni.example.edu.pl behind a proxy
+    "SSO_LOGOUT": ("1", "bool"),                  # signing out of Indeks signs out at the provider too
 }
 
 
