@@ -36,15 +36,18 @@ def is_public(endpoint):
     return endpoint in PUBLIC_ENDPOINTS or endpoint == "static" or endpoint.endswith(".static")
 
 
+WORKED_OUT_KEPT = 1024  # per kind: a few dozen in use (bounded anyway: a script root comes with the request)
+
+
 def _worked_out(kind, key, work):
     """What `work()` gives for `key`, worked out once per app and worker: for what is the same
     on every page and cannot change while the worker runs (the navigation's addresses under this
     script root, its labels in a language: the catalogues are loaded once)."""
-    kept = current_app.extensions.setdefault("indeks_worked_out", {}).setdefault(kind, {})
-    found = kept.get(key)
-    if found is None:
-        found = kept[key] = work()
-    return found
+    kept = current_app.extensions.setdefault("indeks_worked_out", {})
+    if kind not in kept:
+        kept[kind] = Kept(WORKED_OUT_KEPT)
+    found = kept[kind].get(key)
+    return found if found is not None else kept[kind].keep(key, work())
 
 
 def static_url(filename):
