@@ -17,3 +17,8 @@ class Kept(dict):
             self.clear()
         self[key] = value
         return value
+
+    def get_or_keep(self, key, work):
+        """The value kept for `key`, else `work()`, kept for it."""
+        found = self.get(key)
+        return found if found is not None else self.keep(key, work())

@@ -36,18 +36,19 @@ def is_public(endpoint):
     return endpoint in PUBLIC_ENDPOINTS or endpoint == "static" or endpoint.endswith(".static")
 
 
-WORKED_OUT_KEPT = 1024  # per kind: a few dozen in use (bounded anyway: a script root comes with the request)
+# Entries a worker keeps per kind (then it starts anew): a few dozen addresses and labels are in
+# use; rendered answers are a few hundred bytes each.
+KEPT = {"static": 1024, "url": 1024, "label": 1024, "card": 1024, "rendered": 2048}
 
 
 def _worked_out(kind, key, work):
     """What `work()` gives for `key`, worked out once per app and worker: for what is the same
     on every page and cannot change while the worker runs (the navigation's addresses under this
-    script root, its labels in a language: the catalogues are loaded once)."""
+    script root, its labels in a language: the catalogues are loaded once; render_once's answers)."""
     kept = current_app.extensions.setdefault("indeks_worked_out", {})
     if kind not in kept:
-        kept[kind] = Kept(WORKED_OUT_KEPT)
-    found = kept[kind].get(key)
-    return found if found is not None else kept[kind].keep(key, work())
+        kept[kind] = Kept(KEPT[kind])
+    return kept[kind].get_or_keep(key, work)
 
 
 def static_url(filename):
@@ -106,9 +107,6 @@ def nav_section(items, path):
     return best
 
 
-RENDERED_KEPT = 2048  # answers kept per worker (a few hundred bytes each); then they start anew
-
-
 def render_once(key, template, context):
     """`template` rendered with `context()`, kept per `key` and interface language: a rush's
     refusals are a thousand times the same small answer ("this slot is full" and that slot's
@@ -117,12 +115,8 @@ def render_once(key, template, context):
     request (no CSRF token, no flashed messages). While templates reload (debug), nothing is kept."""
     if current_app.jinja_env.auto_reload:
         return render_template(template, **context())
-    kept = current_app.extensions.get("indeks_rendered")
-    if kept is None:
-        kept = current_app.extensions["indeks_rendered"] = Kept(RENDERED_KEPT)
-    full_key = (template, str(get_locale()), key)
-    body = kept.get(full_key)
-    return body if body is not None else kept.keep(full_key, render_template(template, **context()))
+    return _worked_out("rendered", (template, str(get_locale()), key),
+                       lambda: render_template(template, **context()))
 
 
 def seats_free(free, total):

@@ -94,6 +94,9 @@ def test_what_a_worker_keeps_is_bounded():
     assert kept.keep("a", 1) == 1 and kept.keep("b", 2) == 2
     assert kept.keep("c", 3) == 3
     assert kept == {"c": 3}  # full: emptied before keeping the new one, never more than its size
+    calls = []
+    assert kept.get_or_keep("c", lambda: calls.append(1)) == 3 and calls == []  # kept: not worked out again
+    assert kept.get_or_keep("d", lambda: calls.append(1) or 4) == 4 and calls == [1] and kept["d"] == 4
 
 
 def test_a_session_is_given_the_token_signed_once_and_only_its_own(app, browser, make, monkeypatch):
