@@ -4,9 +4,8 @@ Authlib checks the state, exchanges the code, and validates the ID token: its si
 against the provider's JWKS, issuer, audience (our client id, which we must ask for), expiry
 (two minutes' leeway for clocks) and nonce.
 """
-from urllib.parse import urlencode
-
 import requests
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import current_app
@@ -57,8 +56,8 @@ def logout_url(back):
         return None
     if not endpoint:
         return None
-    query = urlencode({"client_id": current_app.config["OIDC_CLIENT_ID"], "post_logout_redirect_uri": back})
-    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+    return add_params_to_uri(endpoint, [("client_id", current_app.config["OIDC_CLIENT_ID"]),
+                                        ("post_logout_redirect_uri", back)])
 
 
 def finish():
