@@ -86,6 +86,7 @@ def main():
     ap.add_argument("--cprofile", metavar="NAME", help="print the profile of one path")
     ap.add_argument("--sql", metavar="NAME", help="print the statements of one request of a path")
     ap.add_argument("--only", metavar="NAME", action="append", help="measure only these paths")
+    ap.add_argument("--dump", metavar="FILE", help="with --cprofile: also write the profile to FILE (pstats)")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="indeks-profile-")
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp.name}/profile.sqlite3"
@@ -158,6 +159,8 @@ def main():
             prof.enable()
             results = measure(counter, send, n, count_calls=False)
             prof.disable()
+            if args.dump:
+                prof.dump_stats(args.dump)
             pstats.Stats(prof).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_LINES", "45")))
         else:
             results = measure(counter, send, n)

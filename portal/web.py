@@ -23,6 +23,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "auth.login",           # signing in
     "sso.cas_login", "sso.cas_callback",      # signing in through the university (portal/sso)
     "sso.oidc_login", "sso.oidc_callback",
+    "sso.cas_single_logout", "sso.oidc_backchannel_logout",  # the providers' servers end sign-ins
     "home.set_language",    # the language switch works on the sign-in page too
     "oauth.request_token",  # OAuth-signed: the protocol decides who may call
     "oauth.access_token",

@@ -3,7 +3,9 @@ provider, each a small Flask app behind a real HTTP server in a thread.
 
 They answer the real endpoints with the real formats: CAS 2/3 XML from serviceValidate and
 p3/serviceValidate; OpenID Connect discovery, authorize, token (PKCE S256 checked) and JWKS,
-with RS256-signed ID tokens. `tweak` makes the provider misbehave in one named way.
+with RS256-signed ID tokens. `tweak` makes the provider misbehave in one named way. Both end
+sessions as theirs do: CAS POSTs a SAML LogoutRequest to the service URL of each ticket it
+issued (`single_logout`), the OpenID provider signs back-channel logout tokens (`logout_token`).
 """
 import base64
 import hashlib
@@ -11,9 +13,12 @@ import itertools
 import secrets
 import threading
 import time
+import uuid
+from datetime import datetime, timezone
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
+import requests
 from flask import Flask, abort, jsonify, redirect, request
 from joserfc import jwt
 from joserfc.jwk import RSAKey
@@ -41,7 +46,7 @@ class CasServer:
 
     def __init__(self):
         self.user, self.attributes = None, {}
-        self.tickets, self.validations = {}, []
+        self.tickets, self.validations, self.issued = {}, [], []
         self._numbers = itertools.count(1)
         app = Flask("cas")
         app.add_url_rule("/cas/login", view_func=self._login)
@@ -56,6 +61,7 @@ class CasServer:
             abort(400)
         ticket = f"ST-{next(self._numbers)}-{secrets.token_hex(8)}"
         self.tickets[ticket] = (service, self.user, dict(self.attributes))
+        self.issued.append((ticket, service))
         return redirect(_with_query(service, ticket=ticket))
 
     def _validate(self, with_attributes):
@@ -75,6 +81,24 @@ class CasServer:
         xml = f'<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n  {body}\n</cas:serviceResponse>\n'
         return xml, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
+    @staticmethod
+    def logout_request(ticket, user="@NOT_USED@"):
+        """The SAML LogoutRequest CAS sends when the session a ticket belongs to ends."""
+        instant = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return ('<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+                'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
+                f'ID="LR-{uuid.uuid4().hex}" Version="2.0" IssueInstant="{instant}">'
+                f"<saml:NameID>{escape(user)}</saml:NameID>"
+                f"<samlp:SessionIndex>{escape(ticket)}</samlp:SessionIndex></samlp:LogoutRequest>")
+
+    def single_logout(self, post=None):
+        """End the CAS session: POST a LogoutRequest to the service URL of every ticket issued,
+        as CAS does (`post(url, data)`: how to reach the service; a real HTTP POST by default)."""
+        post = post or (lambda url, data: requests.post(url, data=data, timeout=10))
+        answers = [post(service, {"logoutRequest": self.logout_request(ticket)}) for ticket, service in self.issued]
+        self.issued.clear()
+        return answers
+
     def stop(self):
         self.server.stop()
 
@@ -88,12 +112,12 @@ class OidcProvider:
         self.logs_out = True  # whether its discovery document names an end_session_endpoint
         self.key = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig", "alg": "RS256"})
         self.other_key = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig", "alg": "RS256"})
-        self.codes, self.authorize_requests = {}, []
+        self.codes, self.authorize_requests, self.jwks_fetches = {}, [], 0
         app = Flask("oidc")
         app.add_url_rule("/.well-known/openid-configuration", view_func=self._discovery)
         app.add_url_rule("/authorize", view_func=self._authorize)
         app.add_url_rule("/token", view_func=self._token, methods=["POST"])
-        app.add_url_rule("/jwks", view_func=lambda: jsonify(keys=[self.key.as_dict(private=False)]))
+        app.add_url_rule("/jwks", view_func=self._jwks)
         self.server = _Server(app)
         self.issuer = self.server.url
         self.discovery_url = self.issuer + "/.well-known/openid-configuration"
@@ -107,6 +131,10 @@ class OidcProvider:
                        code_challenge_methods_supported=["S256"],
                        token_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post"],
                        **logout)
+
+    def _jwks(self):
+        self.jwks_fetches += 1
+        return jsonify(keys=[self.key.as_dict(private=False)])
 
     def _authorize(self):
         args = request.args
@@ -150,6 +178,15 @@ class OidcProvider:
             key = self.other_key
         id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, key)
         return jsonify(access_token=secrets.token_urlsafe(16), token_type="Bearer", expires_in=300, id_token=id_token)
+
+    def logout_token(self, key=None, kid="k1", **claims):
+        """A back-channel logout token as the provider signs it; `claims` add to or replace the
+        usual ones (a value None leaves that claim out)."""
+        now = int(time.time())
+        body = {"iss": self.issuer, "aud": self.client_id, "iat": now, "exp": now + 120, "jti": secrets.token_hex(8),
+                "events": {"http://schemas.openid.net/event/backchannel-logout": {}}, **claims}
+        body = {name: value for name, value in body.items() if value is not None}
+        return jwt.encode({"alg": "RS256", "kid": kid, "typ": "logout+jwt"}, body, key or self.key)
 
     def stop(self):
         self.server.stop()

@@ -9,8 +9,11 @@ import pytest
 from portal.web import PUBLIC_ENDPOINTS, is_public
 
 # CSRF-exempt by design: the OAuth-signed services/* API (a signature, not a cookie, proves
-# who calls). Any other exemption is a hole, whichever blueprint or view it is on.
-CSRF_EXEMPT = {"api.dispatch", "oauth.request_token", "oauth.access_token"}
+# who calls), and the single-logout calls of the university's servers (a CAS ticket or a signed
+# logout token, never a browser's session). Any other exemption is a hole, whichever blueprint
+# or view it is on.
+CSRF_EXEMPT = {"api.dispatch", "oauth.request_token", "oauth.access_token",
+               "sso.cas_single_logout", "sso.oidc_backchannel_logout"}
 CSRF_MISSING = "The CSRF token is missing."
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 

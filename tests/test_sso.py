@@ -1,12 +1,13 @@
 """Single sign-on against real providers on free ports: CAS (protocol 2 and 3) and OpenID Connect."""
 import logging
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
 from portal import create_app
-from portal.auth.models import User
+from portal.auth.models import User, UserSession
 from portal.extensions import db
 
 from .pg import free_port
@@ -30,7 +31,7 @@ def idp():
 @pytest.fixture
 def sso(app, db_url, cas, idp):
     """`sso(**settings)`: a test client of Indeks configured for both providers."""
-    cas.user, cas.attributes, cas.validations[:] = None, {}, []
+    cas.user, cas.attributes, cas.validations[:], cas.issued[:] = None, {}, [], []
     idp.claims, idp.tweak, idp.logs_out = {}, None, True
     apps = []
 
@@ -324,3 +325,189 @@ def test_an_openid_provider_without_an_end_session_endpoint_signs_out_here(sso, 
     assert through_oidc(client, idp).status_code == 302
     r = client.post("/logout")
     assert r.status_code == 302 and r.location == "/login" and signed_in_as(client) is None
+
+
+# --- single logout: the university ends the sign-in ----------------------------------------
+
+def alive(client):
+    """Whether the browser is still signed in (its sign-in row still there)."""
+    r = client.get("/exams/")
+    assert r.status_code in (200, 302), r.status_code
+    return r.status_code == 200
+
+
+def provider_post(app, url, data):
+    """A POST as the provider's server sends it: no cookies, no CSRF token."""
+    return app.test_client().post(local_path(url) if url.startswith("http") else url, data=data)
+
+
+def two_browsers_through_cas(sso, cas, make):
+    """Two browsers of jnowak, each signed in through CAS (two tickets), CSRF checked."""
+    make.user("jnowak", lecturer=True)
+    first = sso(WTF_CSRF_ENABLED=True)
+    second = first.application.test_client()
+    cas.user = "jnowak"
+    through_cas(first, cas)
+    through_cas(second, cas)
+    assert alive(first) and alive(second)
+    return first, second
+
+
+def test_cas_single_logout_ends_the_sign_in_made_with_that_ticket(sso, cas, make):
+    first, second = two_browsers_through_cas(sso, cas, make)
+    (ticket, service), _ = cas.issued
+    assert urlsplit(service).path == "/login/cas/callback"  # CAS posts to the service URL itself
+    r = provider_post(first.application, service, {"logoutRequest": cas.logout_request(ticket)})
+    assert r.status_code == 200
+    assert not alive(first) and alive(second)
+    with first.application.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(UserSession)) == 1
+
+
+def test_cas_ending_its_session_signs_out_every_browser_it_signed_in(sso, cas, make):
+    first, second = two_browsers_through_cas(sso, cas, make)
+    answers = cas.single_logout(post=lambda url, data: provider_post(first.application, url, data))
+    assert [a.status_code for a in answers] == [200, 200]
+    assert not alive(first) and not alive(second)
+
+
+def test_cas_keeps_only_a_digest_of_the_ticket(sso, cas, make):
+    make.user("jnowak", lecturer=True)
+    client = sso()
+    cas.user = "jnowak"
+    through_cas(client, cas)
+    (ticket, _), = cas.issued
+    with client.application.app_context():
+        kept = db.session.scalar(db.select(UserSession.sso_session))
+    assert kept.startswith("cas:") and len(kept) == 68 and ticket not in kept
+
+
+BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                  '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                  '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">'
+                  '<samlp:SessionIndex>&lol2;</samlp:SessionIndex></samlp:LogoutRequest>')
+
+
+@pytest.mark.parametrize("body", [
+    {}, {"logoutRequest": "not xml <"}, {"logoutRequest": BILLION_LAUGHS},
+    {"logoutRequest": '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'},
+    {"logoutRequest": "<LogoutRequest><SessionIndex>ST-1</SessionIndex></LogoutRequest>"},
+], ids=["missing", "not-xml", "entities", "no-session-index", "not-saml"])
+def test_cas_refuses_what_is_not_a_logout_request(sso, cas, make, body):
+    make.user("jnowak", lecturer=True)
+    client = sso(WTF_CSRF_ENABLED=True)
+    cas.user = "jnowak"
+    through_cas(client, cas)
+    (_, service), = cas.issued
+    r = provider_post(client.application, service, body)
+    assert r.status_code == 400 and "Not a CAS logout request." in r.get_data(as_text=True)
+    assert alive(client)
+
+
+def test_cas_logout_of_a_ticket_nobody_signed_in_with_changes_nothing(sso, cas, make):
+    make.user("jnowak", lecturer=True)
+    client = sso()
+    cas.user = "jnowak"
+    through_cas(client, cas)
+    r = provider_post(client.application, "/login/cas/callback", {"logoutRequest": cas.logout_request("ST-9-unknown")})
+    assert r.status_code == 200 and alive(client)
+
+
+def test_the_password_sign_in_is_not_ended_by_a_university_logout(sso, cas, make):
+    make.user("jnowak", lecturer=True)
+    local = sso()
+    assert local.post("/login", data={"login": "jnowak", "password": "demo"}).status_code == 302
+    university = local.application.test_client()
+    cas.user = "jnowak"
+    through_cas(university, cas)
+    cas.single_logout(post=lambda url, data: provider_post(local.application, url, data))
+    assert alive(local) and not alive(university)
+
+
+def through_oidc_as(client, idp, **claims):
+    idp.claims = {"preferred_username": "anowak", **claims}
+    assert through_oidc(client, idp).status_code == 302
+    assert alive(client)
+
+
+BACKCHANNEL = "/login/oidc/backchannel-logout"
+
+
+def test_oidc_backchannel_logout_by_sid_then_by_subject(sso, idp, make):
+    make.user("anowak", student=True)
+    first = sso(WTF_CSRF_ENABLED=True)
+    second, third = first.application.test_client(), first.application.test_client()
+    through_oidc_as(first, idp, sub="s-1", sid="op-1")
+    through_oidc_as(second, idp, sub="s-1", sid="op-2")
+    through_oidc_as(third, idp, sub="s-2", sid="op-3")  # another subject (the provider's view of it)
+    r = provider_post(first.application, BACKCHANNEL, {"logout_token": idp.logout_token(sub="s-1", sid="op-1")})
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    assert not alive(first) and alive(second) and alive(third)
+    r = provider_post(first.application, BACKCHANNEL, {"logout_token": idp.logout_token(sub="s-1")})
+    assert r.status_code == 200
+    assert not alive(second) and alive(third)  # without a sid: every sign-in of that subject
+
+
+def test_oidc_a_sid_of_another_subject_ends_nothing(sso, idp, make):
+    make.user("anowak", student=True)
+    client = sso()
+    through_oidc_as(client, idp, sub="s-1", sid="op-1")
+    r = provider_post(client.application, BACKCHANNEL, {"logout_token": idp.logout_token(sub="s-9", sid="op-1")})
+    assert r.status_code == 200 and alive(client)
+
+
+@pytest.mark.parametrize("change, reason", [
+    (dict(key="other"), "BadSignatureError"),
+    (dict(kid="k2"), "InvalidKeyIdError"),
+    (dict(aud="somebody-else"), "InvalidClaimError"),
+    (dict(iss="https://evil.example"), "InvalidClaimError"),
+    (dict(events=None), "MissingClaimError"),
+    (dict(events={"http://schemas.openid.net/event/other": {}}), "not a back-channel logout event"),
+    (dict(nonce="n-1"), "a logout token has no nonce"),
+    (dict(sub=None, sid=None), "neither sid nor sub"),
+    (dict(iat="old", exp=None), "issued too long ago"),
+    (dict(exp="past"), "ExpiredTokenError"),
+    (dict(token="not.a.jwt"), "Error"),
+    (dict(token=""), "no logout_token"),
+])
+def test_oidc_refuses_a_bad_logout_token(sso, idp, make, change, reason):
+    make.user("anowak", student=True)
+    client = sso(WTF_CSRF_ENABLED=True)
+    through_oidc_as(client, idp, sub="s-1", sid="op-1")
+    claims = {"sub": "s-1", "sid": "op-1"}
+    options = {}
+    for name, value in change.items():
+        if name == "key":
+            options["key"] = idp.other_key
+        elif name == "kid":
+            options["kid"] = value
+        elif value == "old":
+            claims[name] = int(time.time()) - 3600
+        elif value == "past":
+            claims[name] = int(time.time()) - 600
+        else:
+            claims[name] = value
+    token = change["token"] if "token" in change else idp.logout_token(**options, **claims)
+    r = provider_post(client.application, BACKCHANNEL, {"logout_token": token})
+    assert r.status_code == 400
+    body = r.get_json()
+    assert body["error"] == "invalid_request" and reason in body["error_description"], body
+    assert alive(client)
+
+
+def test_oidc_unknown_key_ids_refetch_the_keys_at_most_once_a_minute(sso, idp, make):
+    make.user("anowak", student=True)
+    client = sso()
+    through_oidc_as(client, idp, sub="s-1", sid="op-1")
+    fetched = idp.jwks_fetches
+    for _ in range(3):
+        r = provider_post(client.application, BACKCHANNEL, {"logout_token": idp.logout_token(kid="k9", sub="s-1")})
+        assert r.status_code == 400
+    assert idp.jwks_fetches == fetched + 1  # forged key ids do not make us fetch per request
+    r = provider_post(client.application, BACKCHANNEL, {"logout_token": idp.logout_token(sub="s-1", sid="op-1")})
+    assert r.status_code == 200 and not alive(client)
+
+
+def test_single_logout_endpoints_are_not_there_without_a_provider(client):
+    assert client.post(BACKCHANNEL, data={"logout_token": "x"}).status_code == 404
+    assert client.post("/login/cas/callback", data={"logoutRequest": "x"}).status_code == 404

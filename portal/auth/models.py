@@ -132,6 +132,11 @@ class UserSession(db.Model):
     remember = db.Column(db.Boolean, nullable=False, default=False)
     user_agent = db.Column(db.String(300), nullable=False, default="")
     ip = db.Column(db.String(45), nullable=False, default="")
+    # A sign-in through the university: digests naming its single sign-on session (CAS service
+    # ticket, OpenID Connect sid) and subject, so that the provider's logout can end it
+    # (portal/sso/logout.py); None for the password form.
+    sso_session = db.Column(db.String(80), index=True)
+    sso_subject = db.Column(db.String(80), index=True)
 
     def expired(self, now, idle, lifetime):
         return now - self.last_seen > idle or now - self.created > lifetime

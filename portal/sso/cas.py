@@ -73,7 +73,7 @@ def validate(ticket, service):
                     student_number=attribute("CAS_STUDENT_NUMBER_ATTRIBUTE"),
                     first_name=_first(attributes, "givenName", "given_name", "firstName", "first_name"),
                     last_name=_first(attributes, "sn", "family_name", "lastName", "last_name", "surname"),
-                    email=_first(attributes, "mail", "email"))
+                    email=_first(attributes, "mail", "email"), sso_session=ticket)
 
 
 def _first(attributes, *names):

@@ -86,4 +86,9 @@ def finish():
 
     return Identity(provider="oidc", login=claim("OIDC_LOGIN_CLAIM"), student_number=claim("OIDC_STUDENT_NUMBER_CLAIM"),
                     first_name=claims.get("given_name"), last_name=claims.get("family_name"),
-                    email=claims.get("email") if claims.get("email_verified", True) else None)
+                    email=claims.get("email") if claims.get("email_verified", True) else None,
+                    sso_session=_text(claims.get("sid")), sso_subject=_text(claims.get("sub")), sso_issuer=claims.get("iss"))
+
+
+def _text(value):
+    return value if isinstance(value, str) and value else None

@@ -24,6 +24,11 @@ class Identity:
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None
+    # What single logout names the sign-in by (portal/sso/logout.py): the CAS service ticket or
+    # the OpenID Connect sid, the OpenID subject (sub), and its issuer.
+    sso_session: str | None = None
+    sso_subject: str | None = None
+    sso_issuer: str | None = None
 
 
 def _refused(identity):

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import login_user
 
 from ..errors import ServiceError
-from ..extensions import db
+from ..extensions import csrf, db
 from ..security.redirects import safe_next
-from . import cas, oidc, public_url
+from . import cas, logout, oidc, public_url
 from .people import person_for
 from .settings import cas_enabled, oidc_enabled
 
@@ -31,6 +31,7 @@ def _answers_refusals(view):
 def _sign_in(identity):
     user = person_for(identity)
     login_user(user)
+    logout.remember(user, identity)  # the university's single logout can end this sign-in
     session["sso_provider"] = identity.provider  # signing out then ends the university sign-in too
     db.session.commit()  # the server-side sign-in record (portal.auth.sessions) opened by login_user
     flash(_("Signed in as %(name)s.", name=user.full_name), "success")
@@ -91,3 +92,35 @@ def oidc_callback():
     if not oidc_enabled(current_app.config):
         abort(404)
     return _sign_in(oidc.finish())
+
+
+# --- single logout: the university's servers tell us a sign-in has ended -------------------
+# Called by the provider's server, not a browser: no session, no CSRF token (the ticket or the
+# signed token is what is trusted), an empty 200 when understood, 400 when not.
+
+def _single_logout(enabled, end, field, refusal):
+    if not enabled(current_app.config):
+        abort(404)
+    try:
+        end(request.form.get(field, ""))
+    except logout.Refused as err:
+        current_app.logger.info("single logout refused (%s): %s", field, err)
+        return refusal(err)
+    return "", 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/login/cas/callback", methods=["POST"])
+@csrf.exempt
+def cas_single_logout():
+    """CAS Single Logout: CAS POSTs a LogoutRequest to the service URL (this callback) the
+    ticket was issued for."""
+    return _single_logout(cas_enabled, logout.end_cas, "logoutRequest", lambda err: (
+        "Not a CAS logout request.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}))
+
+
+@bp.route("/login/oidc/backchannel-logout", methods=["POST"])
+@csrf.exempt
+def oidc_backchannel_logout():
+    """OpenID Connect Back-Channel Logout: the provider POSTs a signed logout token."""
+    return _single_logout(oidc_enabled, logout.end_oidc, "logout_token", lambda err: (
+        {"error": "invalid_request", "error_description": str(err)}, 400, {"Cache-Control": "no-store"}))
