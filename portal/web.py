@@ -6,7 +6,8 @@ from typing import Callable
 from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import format_decimal, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from . import clock, formatting
 from .database import set_reads_outside_transaction, set_write_intent
@@ -157,6 +158,16 @@ ERROR_TEXTS = {
 }
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_NO_FORM = MultiDict()
+
+
+def form_fields():
+    """The request's form, without asking werkzeug to parse a body that is no form (most
+    requests are GETs without one)."""
+    return request.form if request.mimetype in FORM_TYPES else _NO_FORM
+
+
 def init_app(app):
     @app.before_request
     def _write_intent():
@@ -168,6 +179,20 @@ def init_app(app):
         reads_first = getattr(view, "reads_first", False)
         set_write_intent(unsafe and not reads_first)
         set_reads_outside_transaction(reads_first)  # PostgreSQL: see portal.database._begin
+
+    @app.before_request
+    def _refuse_nul():
+        # No field takes a NUL character, and PostgreSQL cannot even compare text with one
+        # (psycopg.DataError): refused here for every page, form and OAuth endpoint, the same
+        # on both databases. services/* methods refuse it per parameter (param_invalid).
+        if request.endpoint == "api.dispatch":
+            return
+        if "\x00" in request.path or "%00" in request.headers.get("Authorization", ""):
+            raise BadRequest(_("The request contains a NUL character, which no field accepts."))
+        for source in (request.args, form_fields()):
+            for name, value in source.items(multi=True):
+                if "\x00" in name or "\x00" in value:
+                    raise BadRequest(_("The request contains a NUL character, which no field accepts."))
 
     # `Vary: HX-Request` on pages and htmx answers: portal.security.headers.SecureAnswers.
 

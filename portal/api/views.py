@@ -9,6 +9,7 @@ from ..auth.models import User
 from ..database import end_read, set_write_intent
 from ..errors import ServiceError
 from ..extensions import csrf, db
+from ..web import form_fields as form
 from . import formats, oauth, params as params_mod, selectors
 from .errors import ApiError, method_forbidden, param_forbidden, param_invalid
 from .registry import METHODS
@@ -66,15 +67,6 @@ def check_encoding():
     check_utf8(request.query_string)
     if request.mimetype == "application/x-www-form-urlencoded":
         check_utf8(request.get_data(cache=True))  # before the form is parsed (werkzeug reuses the bytes)
-
-
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def form():
-    """The request's form, without asking werkzeug to parse a body that is no form (most
-    calls are GETs without one)."""
-    return request.form if request.mimetype in FORM_TYPES else {}
 
 
 def value(name, default=None):
