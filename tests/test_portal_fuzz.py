@@ -7,7 +7,9 @@ that is not there), the names from `request.form/args/values` in portal/, WTForm
 `name="..."` in templates/. Each value goes into every name at once; on PostgreSQL this is
 also where integers beyond 32 bits and NUL characters, which SQLite stores, would fail.
 """
+import html
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,107 @@ def test_no_route_answers_hostile_input_with_a_server_error(demo, login):
     sent_post, wrong_post = walk(demo, client, "POST", names)
     assert not wrong_get + wrong_post, "\n".join(wrong_get + wrong_post)
     assert sent_get > 250 and sent_post > 500
+
+
+class Forms(HTMLParser):
+    """The forms a page posts (plain or htmx): action, and each field with the value the page
+    gives it (a select's first option, a checked box's value)."""
+
+    SKIPPED_TYPES = {"submit", "button", "image", "file", "reset"}
+
+    def __init__(self, page_url):
+        super().__init__()
+        self.page_url, self.forms, self.form, self.select = page_url, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            posts = (a.get("method") or "get").lower() == "post" or "hx-post" in a
+            self.form = {"action": a.get("hx-post") or a.get("action") or self.page_url, "fields": {}} if posts else None
+            if self.form is not None:
+                self.forms.append(self.form)
+            return
+        name = a.get("name")
+        if self.form is None or not name:
+            return
+        fields = self.form["fields"]
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in a or name not in fields:
+                    fields[name] = a.get("value", "on")
+            elif kind not in self.SKIPPED_TYPES:
+                fields[name] = a.get("value") or ""
+        elif tag == "select":
+            self.select = name
+            fields.setdefault(name, "")
+        elif tag == "option" and self.select and not fields.get(self.select):
+            fields[self.select] = a.get("value") or ""
+        elif tag == "textarea":
+            fields[name] = ""
+        elif tag == "button":
+            fields.setdefault(name, a.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+        elif tag == "select":
+            self.select = None
+
+
+LINK = re.compile(r'<a\s[^>]*href="(/[^"#]*)"')
+
+
+def crawl(client, start, limit=150):
+    """(url, its forms) of the pages reached from `start` by following the site's links, the
+    way a person clicks through (real ids, not only 1), at most `limit` pages, one of each
+    shape of address (digits aside)."""
+    queue, shapes, pages = list(start), set(), []
+    while queue and len(pages) < limit:
+        url = html.unescape(queue.pop(0))
+        shape = re.sub(r"\d+", "N", url.split("?")[0])
+        if shape in shapes or url.startswith(NOT_POSTED) or url.startswith("/static/"):
+            continue
+        shapes.add(shape)
+        page = client.get(url)
+        if page.status_code != 200 or page.mimetype != "text/html":
+            continue
+        text = page.get_data(as_text=True)
+        parser = Forms(url)
+        parser.feed(text)
+        pages.append((url, parser.forms))
+        queue.extend(LINK.findall(text))
+    return pages
+
+
+ONE_FIELD = ["", "-1", "2147483648", "1e309", "2026-02-30", "ą" * 3000]
+NOT_POSTED = ("/logout", "/account/sessions", "/lang/")  # signing out or switching language ends the walk
+
+
+@pytest.mark.parametrize("login", ["admin", "lecturer1", "student1"])
+def test_every_form_with_one_hostile_field_gets_no_server_error(demo, login):
+    """Each form of each page as the page fills it in, with one field at a time hostile: a
+    value the other fields do not stop early (as they may when every field is hostile)."""
+    client = signed_in(demo, login)
+    seen, sent, wrong = set(), 0, []
+    for url, forms in crawl(client, [url for endpoint, url in routes(demo, "GET")
+                                     if endpoint not in SKIP and not endpoint.endswith(".static")]):
+        for form in forms:
+            action = html.unescape(form["action"])
+            key = (re.sub(r"\d+", "N", action), tuple(sorted(form["fields"])))
+            if key in seen or action.startswith(NOT_POSTED) or not action.startswith("/"):
+                continue
+            seen.add(key)
+            for name in form["fields"]:
+                if name == "csrf_token":
+                    continue
+                for value in ONE_FIELD:
+                    data = {**{k: v for k, v in form["fields"].items() if k != "csrf_token"}, name: value}
+                    r = client.post(action, data=data, headers={"HX-Request": "true"} if sent % 2 else {})
+                    sent += 1
+                    if r.status_code >= 500:
+                        wrong.append(f"POST {action} {name}={value[:20]!r}: {r.status_code}")
+                    with demo.app_context():
+                        db.session.remove()
+    assert not wrong, "\n".join(wrong)
+    assert len(seen) >= (3 if login == "student1" else 20) and sent > 40, (len(seen), sent)
