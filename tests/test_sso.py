@@ -511,3 +511,15 @@ def test_oidc_unknown_key_ids_refetch_the_keys_at_most_once_a_minute(sso, idp, m
 def test_single_logout_endpoints_are_not_there_without_a_provider(client):
     assert client.post(BACKCHANNEL, data={"logout_token": "x"}).status_code == 404
     assert client.post("/login/cas/callback", data={"logoutRequest": "x"}).status_code == 404
+
+
+def test_your_sign_ins_says_which_came_through_the_university(sso, cas, make):
+    make.user("jnowak", lecturer=True)
+    local = sso()
+    assert local.post("/login", data={"login": "jnowak", "password": "demo"}).status_code == 302
+    university = local.application.test_client()
+    cas.user = "jnowak"
+    through_cas(university, cas)
+    page = university.get("/account/sessions", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert page.count('data-testid="session"') == 2
+    assert page.count("przez konto uczelniane") == 1

@@ -141,6 +141,11 @@ class UserSession(db.Model):
     def expired(self, now, idle, lifetime):
         return now - self.last_seen > idle or now - self.created > lifetime
 
+    @property
+    def through_university(self):
+        """Whether it was made through the university's single sign-on (which can end it)."""
+        return bool(self.sso_session or self.sso_subject)
+
 
 class SignInThrottle(db.Model):
     """Failed sign-ins counted per key (account, address, account+address, trusted device);
