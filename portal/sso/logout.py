@@ -92,7 +92,7 @@ def end_cas(logout_request):
 # --- OpenID Connect --------------------------------------------------------------------------
 
 def _key_set(university, force=False):
-    state = current_app.extensions.setdefault("indeks_oidc_keys", {"fetched": 0.0})
+    state = current_app.extensions.setdefault("indeks_oidc_keys", {"fetched": float("-inf")})
     if force:
         if time.monotonic() - state["fetched"] < REFETCH_EVERY:
             raise Refused("unknown key id")  # not refetched again so soon: no fetch per forged token
