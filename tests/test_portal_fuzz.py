@@ -2,8 +2,8 @@
 hostile values in every form field and query argument the code or the templates name.
 
 Derived from the sources, so that a new route or field is covered the day it is added: the
-routes from the URL map (integer 1, as tests/test_sign_in_required.py builds them, and an id
-that is not there), the names from `request.form/args/values` in portal/, WTForms fields, and
+routes from the URL map (integer 1, as tests/test_sign_in_required.py builds them, and ids
+that are not there, one of them past 64 bits), the names from `request.form/args/values` in portal/, WTForms fields, and
 `name="..."` in templates/. Each value goes into every name at once; on PostgreSQL this is
 also where integers beyond 32 bits and NUL characters, which SQLite stores, would fail.
 """
@@ -64,8 +64,9 @@ def walk(app, client, method, names):
             continue
         # Pages read few arguments: the values that break databases and parsers; forms get all.
         values = HOSTILE if method == "POST" else [v for v in HOSTILE if v in QUERY]
-        missing = url.replace("/1", "/999999")  # an object that is not there, with plain values
-        for base, values in [(url, values)] + ([(missing, ["1"])] if missing != url else []):
+        # Objects that are not there, with plain values: an unused id, and one past 64 bits.
+        missing = [url.replace("/1", f"/{n}") for n in (999999, 2 ** 64)] if "/1" in url else []
+        for base, values in [(url, values)] + [(other, ["1"]) for other in missing]:
             for value in values:
                 fields = {name: value for name in names}
                 r = (client.get(base, query_string=fields) if method == "GET"
