@@ -29,6 +29,8 @@ def create_app(test_config=None):
     """Create and configure the portal."""
     app = Portal(__name__, instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
+    from .ids import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any route: ids past a column's range are 404s
     app.config.from_object(Config)
     if test_config:
         app.config.from_mapping(test_config)

@@ -64,8 +64,8 @@ def walk(app, client, method, names):
             continue
         # Pages read few arguments: the values that break databases and parsers; forms get all.
         values = HOSTILE if method == "POST" else [v for v in HOSTILE if v in QUERY]
-        # Objects that are not there, with plain values: an unused id, and one past 64 bits.
-        missing = [url.replace("/1", f"/{n}") for n in (999999, 2 ** 64)] if "/1" in url else []
+        # Objects that are not there, with plain values: an unused id, one past 32 bits, one past 64.
+        missing = [url.replace("/1", f"/{n}") for n in (999999, 2 ** 31, 2 ** 64)] if "/1" in url else []
         for base, values in [(url, values)] + [(other, ["1"]) for other in missing]:
             for value in values:
                 fields = {name: value for name in names}

@@ -43,3 +43,14 @@ def test_a_nul_character_is_refused_clearly_on_every_database(client, auth, make
     assert r.status_code == 400 and r.get_json()["error"] == "bad_request"
     r = client.post("/services/oauth/access_token", headers={"Authorization": 'OAuth oauth_token="a%00b"'})
     assert r.status_code == 400 and r.get_json()["error"] == "bad_request"
+
+
+def test_an_id_beyond_what_a_column_holds_names_no_page(client, auth, make):
+    """Every route's <int:...> stops at PostgreSQL's integer range: past it, 404 rather than
+    the database failing (SQLite fails past 64 bits)."""
+    make.user("student1", student=True)
+    auth.login()
+    for url in ("/grades/my/course/2147483648", "/attendance/my/18446744073709551616", "/people/2147483648",
+                "/exams/2147483648"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/people/2147483647").status_code == 404  # the largest id is still looked up
