@@ -107,3 +107,15 @@ def test_booleans_in_either_case(api, uni, raw, status):
     assert r.status_code == status, r.get_json()
     if status == 400:
         assert r.get_json()["error"] == "param_invalid" and r.get_json()["param_name"] == "only_writable"
+
+
+def test_numbers_past_a_database_integer_are_refused_or_name_nothing(api, uni):
+    """PostgreSQL cannot compare an integer column with a number past 2^31-1 (a 5xx once): an
+    integer parameter past it is param_invalid, an ID past it names no object (both 400s)."""
+    r = api.call("services/groups/group", user=uni.student, course_unit_id=str(uni.lecture_unit.id), group_number="2147483648")
+    assert r.status_code == 400 and r.get_json()["error"] == "param_invalid"
+    assert r.get_json()["param_name"] == "group_number"
+    r = api.call("services/users/user", user=uni.student, user_id="2147483648")
+    assert r.status_code == 400 and r.get_json()["error"] == "object_not_found"
+    r = api.call("services/groups/user", user=uni.student, user_id="2147483648")
+    assert r.status_code == 400 and r.get_json()["error"] == "object_not_found"

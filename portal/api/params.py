@@ -3,6 +3,7 @@ import json
 import re
 from datetime import date, datetime
 
+from .. import ids
 from .errors import param_invalid, param_missing
 
 
@@ -31,8 +32,8 @@ def convert(p, raw):
         if not INT_RE.match(raw):
             raise param_invalid(p.name, "an integer is required")
         value = int(raw)
-        if abs(value) > 2**62:
-            raise param_invalid(p.name, "out of range")
+        if abs(value) > ids.MAX_DB_INT:  # numbers, offsets, days: all within a database integer
+            raise param_invalid(p.name, f"out of range (at most {ids.MAX_DB_INT} either way)")
         return value
     if t == "bool":
         # clients written in Python send str(True) ("True"): either case is read, as USOS does
@@ -89,9 +90,6 @@ def parse(method, raw_params):
     return values
 
 
-def int_id(value):
-    """An ID string as an integer key, or None when it cannot name a row (so: not found)."""
-    value = str(value)
-    if value.isascii() and value.isdecimal() and len(value) <= 18:
-        return int(value)
-    return None
+# An ID string as an integer key, or None when it cannot name a row (so: not found): the
+# portal's one rule, which stops at an ID column's range (PostgreSQL refuses to compare past it).
+int_id = ids.int_id

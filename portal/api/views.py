@@ -1,5 +1,4 @@
 """The `services/<module>/<method>` dispatcher: auth, parameters, selectors, formats, errors."""
-import re
 from urllib.parse import unquote, unquote_to_bytes
 
 from flask import Blueprint, current_app, g, request
@@ -17,7 +16,6 @@ from .registry import METHODS
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-USER_ID_RE = re.compile(r"^[0-9]{1,18}$")
 is_secure = oauth.is_secure
 
 
@@ -89,7 +87,8 @@ def raw_params():
 
 
 def load_user_id(raw, name):
-    user = db.session.get(User, int(raw)) if USER_ID_RE.match(raw) else None
+    key = params_mod.int_id(raw)
+    user = db.session.get(User, key) if key is not None else None
     if user is None:
         raise param_invalid(name, "no such user")
     return user
