@@ -413,13 +413,19 @@ def test_cas_logout_of_a_ticket_nobody_signed_in_with_changes_nothing(sso, cas, 
     assert r.status_code == 200 and alive(client)
 
 
-def test_the_password_sign_in_is_not_ended_by_a_university_logout(sso, cas, make):
+def password_and_university_browsers(sso, cas, make):
+    """Two browsers of jnowak: one signed in with the password form, one through CAS."""
     make.user("jnowak", lecturer=True)
     local = sso()
     assert local.post("/login", data={"login": "jnowak", "password": "demo"}).status_code == 302
     university = local.application.test_client()
     cas.user = "jnowak"
     through_cas(university, cas)
+    return local, university
+
+
+def test_the_password_sign_in_is_not_ended_by_a_university_logout(sso, cas, make):
+    local, university = password_and_university_browsers(sso, cas, make)
     cas.single_logout(post=lambda url, data: provider_post(local.application, url, data))
     assert alive(local) and not alive(university)
 
@@ -514,12 +520,7 @@ def test_single_logout_endpoints_are_not_there_without_a_provider(client):
 
 
 def test_your_sign_ins_says_which_came_through_the_university(sso, cas, make):
-    make.user("jnowak", lecturer=True)
-    local = sso()
-    assert local.post("/login", data={"login": "jnowak", "password": "demo"}).status_code == 302
-    university = local.application.test_client()
-    cas.user = "jnowak"
-    through_cas(university, cas)
+    _, university = password_and_university_browsers(sso, cas, make)
     page = university.get("/account/sessions", headers={"Accept-Language": "pl"}).get_data(as_text=True)
     assert page.count('data-testid="session"') == 2
     assert page.count("przez konto uczelniane") == 1

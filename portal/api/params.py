@@ -89,7 +89,3 @@ def parse(method, raw_params):
         values[p.name] = convert(p, raw)
     return values
 
-
-# An ID string as an integer key, or None when it cannot name a row (so: not found): the
-# portal's one rule, which stops at an ID column's range (PostgreSQL refuses to compare past it).
-int_id = ids.int_id

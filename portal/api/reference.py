@@ -4,7 +4,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..university.models import ClassGroup, CourseEdition, CourseUnit, Term
 from .errors import object_not_found
-from .params import int_id
+from ..ids import int_id
 
 
 def load(model, key, param, method_name, what, integer=True):

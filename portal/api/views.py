@@ -8,6 +8,7 @@ from ..auth.models import User
 from ..database import end_read, set_write_intent
 from ..errors import ServiceError
 from ..extensions import csrf, db
+from ..ids import int_id
 from ..web import form_fields as form
 from . import formats, oauth, params as params_mod, selectors
 from .errors import ApiError, method_forbidden, param_forbidden, param_invalid
@@ -87,7 +88,7 @@ def raw_params():
 
 
 def load_user_id(raw, name):
-    key = params_mod.int_id(raw)
+    key = int_id(raw)
     user = db.session.get(User, key) if key is not None else None
     if user is None:
         raise param_invalid(name, "no such user")

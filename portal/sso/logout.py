@@ -129,7 +129,7 @@ def logout_claims(token):
         raise Refused("not a back-channel logout event")
     if "nonce" in claims:
         raise Refused("a logout token has no nonce")
-    if not (isinstance(claims.get("sid"), str) and claims["sid"]) and not (isinstance(claims.get("sub"), str) and claims["sub"]):
+    if not (oidc.text_claim(claims, "sid") or oidc.text_claim(claims, "sub")):
         raise Refused("neither sid nor sub")
     if claims["iat"] < time.time() - MAX_AGE - LEEWAY:
         raise Refused("issued too long ago")
@@ -139,12 +139,11 @@ def logout_claims(token):
 def end_oidc(token):
     """End what a logout token names: the sign-ins of its provider session (sid), or with only
     a sub, all of that person's sign-ins through the provider; how many ended."""
+    from .oidc import text_claim
     claims = logout_claims(token)
-    issuer = claims["iss"]
-    if claims.get("sid"):
-        condition = UserSession.sso_session == digest("oidc", issuer, claims["sid"])
-        if claims.get("sub"):
-            condition &= UserSession.sso_subject == digest("oidc", issuer, claims["sub"])
-    else:
-        condition = UserSession.sso_subject == digest("oidc", issuer, claims["sub"])
-    return _end(condition)
+    issuer, sid, sub = claims["iss"], text_claim(claims, "sid"), text_claim(claims, "sub")
+    by_subject = UserSession.sso_subject == digest("oidc", issuer, sub) if sub else None
+    if sid:
+        by_session = UserSession.sso_session == digest("oidc", issuer, sid)
+        return _end(by_session if by_subject is None else by_session & by_subject)
+    return _end(by_subject)

@@ -87,8 +87,11 @@ def finish():
     return Identity(provider="oidc", login=claim("OIDC_LOGIN_CLAIM"), student_number=claim("OIDC_STUDENT_NUMBER_CLAIM"),
                     first_name=claims.get("given_name"), last_name=claims.get("family_name"),
                     email=claims.get("email") if claims.get("email_verified", True) else None,
-                    sso_session=_text(claims.get("sid")), sso_subject=_text(claims.get("sub")), sso_issuer=claims.get("iss"))
+                    sso_session=text_claim(claims, "sid"), sso_subject=text_claim(claims, "sub"),
+                    sso_issuer=claims.get("iss"))
 
 
-def _text(value):
+def text_claim(claims, name):
+    """A claim that must be a non-empty string (sid, sub), or None."""
+    value = claims.get(name)
     return value if isinstance(value, str) and value else None

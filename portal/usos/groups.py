@@ -2,7 +2,7 @@
 from sqlalchemy.orm import selectinload
 
 from ..api.errors import object_forbidden, param_invalid
-from ..api.params import int_id
+from ..ids import int_id
 from ..api.reference import get_group, get_user
 from ..api.registry import F, P, attr, id_attr, method, module, ref, resource
 from ..extensions import db
