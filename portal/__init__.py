@@ -49,9 +49,6 @@ def create_app(test_config=None):
 
     # Babel shows UTC records (sign-ins, throttling) in the institution's time, the one zone.
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["PORTAL_TIMEZONE"]
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file has no server to drop the connection: no "SELECT 1" before every request.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     from . import database as _db_events  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
     from . import models  # noqa: F401  (every table, for Alembic)
 

@@ -24,7 +24,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'indeks.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: a PostgreSQL connection is pinged only after resting in the pool
+    # (portal/database.py `_ping_after_rest`), not before every request.
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "pl"
     BABEL_TRANSLATION_DIRECTORIES = _translation_dirs()

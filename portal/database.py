@@ -8,10 +8,11 @@ holds it to the end. PostgreSQL needs no such thing: row locks (`lock`) and atom
 conditional updates do the work there.
 """
 import functools
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
@@ -21,6 +22,8 @@ _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 _reads_outside_transaction: ContextVar[bool] = ContextVar("reads_outside_transaction", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A PostgreSQL connection that rested in the pool longer than this is pinged before use.
+PING_AFTER_REST_SECONDS = 1.0
 
 
 @event.listens_for(Engine, "connect")
@@ -67,11 +70,31 @@ def _psycopg_autocommit(driver, value):
 
 @event.listens_for(Pool, "checkin")
 def _idle_in_autocommit(dbapi_connection, connection_record):
-    # A connection at rest in the pool is in autocommit, so the pre-ping of its next checkout
-    # (psycopg: an empty query) opens no transaction; the "begin" above decides what the
-    # request's reads run in.
+    # A connection at rest in the pool is in autocommit, so the ping of its next checkout
+    # opens no transaction; the "begin" above decides what the request's reads run in.
     if dbapi_connection is not None:
         _psycopg_autocommit(dbapi_connection, True)
+        connection_record.info["rested_since"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_after_rest(dbapi_connection, connection_record, connection_proxy):
+    """SQLAlchemy's pool_pre_ping, but only for a PostgreSQL connection that has rested in the
+    pool for more than PING_AFTER_REST_SECONDS: what drops a connection (a server restart or
+    failover, idle timeouts, a terminated backend) happens to one at rest, while a worker
+    serving requests takes its connection again within milliseconds, and a round trip to
+    the server before every request was a third of a rush refusal's. A connection that fails
+    the ping invalidates the pool as pre_ping does (all connections older than it are
+    replaced) and the checkout is retried on a new one. SQLite: a file drops nothing."""
+    rested = connection_record.info.get("rested_since")
+    if rested is None or time.monotonic() - rested <= PING_AFTER_REST_SECONDS:
+        return  # new, or taken again at once
+    if type(dbapi_connection).__module__.split(".")[0] != "psycopg":
+        return
+    try:
+        dbapi_connection.execute(";")  # an empty query, as SQLAlchemy's pre-ping sends
+    except dbapi_connection.Error as err:  # psycopg.Error: the connection is unusable
+        raise exc.InvalidatePoolError(f"connection lost while it rested: {err}") from err
 
 
 def is_sqlite():
