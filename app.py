@@ -1,16 +1,5 @@
 """WSGI entry point: `flask --app app ...` and `gunicorn app:app`."""
-import gc
-
-from portal import create_app
+from portal import create_app, heap
 
 app = create_app()
-
-# A worker serves for hours on what it has just loaded: the modules, the mappers, the app.
-# Frozen out of the cyclic garbage collector, none of that (some 150,000 objects) is walked
-# again by every full collection (50 ms or more each on this machine: a stall of the request
-# it falls on), and the youngest generation is collected after 10,000 new objects instead of
-# 700, not several times within one page. Measured under gunicorn in bench/: the grade grid
-# about 15 % more pages per second and its p99 a third lower, other pages a few per cent.
-gc.collect()
-gc.freeze()
-gc.set_threshold(10_000, 10, 10)
+heap.settle()  # what a worker loaded stays out of the garbage collector's way (portal/heap.py)

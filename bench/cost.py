@@ -136,6 +136,8 @@ def main():
               ("consultation sign-up (seat)", post(sign_up, sub), rush.seats, False),
               ("consultation sign-up (reserve)", post(sign_up, sub, rush.seats), rush.reserve, False),
               ("consultation refusal (full)", post(sign_up, sub, rush.seats + rush.reserve), repeat, True)]
+    from portal import heap
+    heap.settle()  # as app.py does in every gunicorn worker: what is loaded so far is frozen
     print(f"Indeks in-process cost per request ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, "
           f"median of {repeat}; CPU of this process)")
     print(f"{'':<34} {'CPU ms':>8} {'SQL':>10} {'k calls':>9}  statuses")
