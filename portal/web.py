@@ -244,8 +244,20 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
+        from sqlalchemy.exc import DBAPIError
+
         from .extensions import db
         db.session.rollback()
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # The database server dropped this connection (a restart, a failover) and the pool
+            # has replaced it: nothing was written, and the next try gets a working one.
+            app.logger.warning("Database connection lost on %s: %s", request.path, exc.orig)
+            if wants_json() or request.path.startswith("/services/"):
+                return jsonify(message="The database could not be reached; please try again.",
+                               error="internal_error"), 503
+            return render_template("errors/error.html", code=503, title=_l("Try again"),
+                                   message=_l("The connection to the database was lost; nothing was saved. "
+                                              "Try again in a moment.")), 503
         app.logger.exception("Unhandled error on %s", request.path)
         if wants_json() or request.path.startswith("/services/"):
             return jsonify(message="Internal error.", error="internal_error"), 500

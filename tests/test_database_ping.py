@@ -55,3 +55,15 @@ def test_a_connection_taken_again_at_once_is_not_pinged(app, monkeypatch):
         db.session.remove()
         assert db.session.execute(text("SELECT 1")).scalar() == 1
         db.session.remove()
+
+
+def test_a_request_on_a_connection_lost_at_once_is_answered_503_and_the_next_one_works(app, client, auth, uni,
+                                                                                       monkeypatch):
+    monkeypatch.setattr(database, "PING_AFTER_REST_SECONDS", 3600)  # lost within the second
+    assert auth.login("stud1").status_code == 302
+    assert client.get("/exams/").status_code == 200
+    terminate_pool(app)
+    lost = client.get("/exams/", headers={"Accept-Language": "en"})
+    assert lost.status_code == 503
+    assert "The connection to the database was lost; nothing was saved." in lost.get_data(as_text=True)
+    assert client.get("/exams/").status_code == 200  # the pool replaced the connection
