@@ -8,11 +8,13 @@ that are not there, one of them past 64 bits), the names from `request.form/args
 also where integers beyond 32 bits and NUL characters, which SQLite stores, would fail.
 """
 import html
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db
 
@@ -192,3 +194,48 @@ def test_every_form_with_one_hostile_field_gets_no_server_error(demo, login):
                         db.session.remove()
     assert not wrong, "\n".join(wrong)
     assert len(seen) >= (3 if login == "student1" else 20) and sent > 40, (len(seen), sent)
+
+
+def shapes(fields, name):
+    """The form with `name` in shapes a browser never sends, as (kwargs of client.post):
+    the field twice with different values, as a file upload, and the whole form as JSON (an
+    object, one with lists and objects for values, an array)."""
+    plain = {k: v for k, v in fields.items() if k != "csrf_token"}
+    others = [(k, v) for k, v in plain.items() if k != name]
+    yield "repeated", {"data": MultiDict(others + [(name, plain[name] or "1"), (name, "2147483648")])}
+    yield "file", {"data": {**dict(others), name: (io.BytesIO(b"\xff\xfe\x00 not text"), "x.bin")},
+                   "content_type": "multipart/form-data"}
+    yield "json", {"json": plain}
+    yield "json with lists", {"json": {k: [v, {"x": v}] for k, v in plain.items()}}
+    yield "json array", {"json": list(plain.items())}
+
+
+@pytest.mark.parametrize("login", ["admin", "lecturer1", "student1"])
+def test_every_form_in_shapes_a_browser_never_sends_gets_no_server_error(demo, login):
+    """Each form of each page with one field at a time repeated (two values), sent as a file,
+    or the form as a JSON body: a view reading `form[name]`, `getlist` or `request.files`
+    where it expects one text value must answer with a message, not a 500."""
+    client = signed_in(demo, login)
+    seen, sent, wrong = set(), 0, []
+    for url, forms in crawl(client, [url for endpoint, url in routes(demo, "GET")
+                                     if endpoint not in SKIP and not endpoint.endswith(".static")]):
+        for form in forms:
+            action = html.unescape(form["action"])
+            key = (re.sub(r"\d+", "N", action), tuple(sorted(form["fields"])))
+            if key in seen or action.startswith(NOT_POSTED) or not action.startswith("/"):
+                continue
+            seen.add(key)
+            for name in form["fields"]:
+                if name == "csrf_token":
+                    continue
+                for shape, kwargs in shapes(form["fields"], name):
+                    if shape.startswith("json") and name != next(n for n in form["fields"] if n != "csrf_token"):
+                        continue  # the whole form as JSON once per form
+                    r = client.post(action, headers={"HX-Request": "true"} if sent % 2 else {}, **kwargs)
+                    sent += 1
+                    if r.status_code >= 500:
+                        wrong.append(f"POST {action} {name} as {shape}: {r.status_code}")
+                    with demo.app_context():
+                        db.session.remove()
+    assert not wrong, "\n".join(wrong)
+    assert len(seen) >= (3 if login == "student1" else 20) and sent > 20, (len(seen), sent)

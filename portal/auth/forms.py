@@ -1,20 +1,21 @@
 """Sign-in form; what bare POST buttons need (a CSRF token, a check that one came)."""
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     login = StringField(_l("Login"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Remember me"))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """Gives bare POST buttons a CSRF token."""
 
 

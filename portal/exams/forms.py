@@ -1,11 +1,11 @@
 """Forms of exam registration: staff editing and the batch paste box."""
 from flask_babel import lazy_gettext as _l, lazy_pgettext
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 from .models import SESSION_STATUSES
 
 DT = "%Y-%m-%dT%H:%M"
@@ -23,7 +23,7 @@ STATUS_LABELS = {"in_preparation": lazy_pgettext("exam session", "in preparation
                  "archived": lazy_pgettext("exam session", "archived")}
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     name_pl = StringField(_l("Name (Polish)"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
     description_pl = TextAreaField(_l("Description (Polish)"), validators=[Optional(), Length(max=2000)])
@@ -32,7 +32,7 @@ class SessionForm(FlaskForm):
     faculty_id = SelectField(_l("Faculty"), choices=[])
 
 
-class ExamForm(FlaskForm):
+class ExamForm(Form):
     edition = SelectField(_l("Course and term"), choices=[])
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=64)])
     name_pl = StringField(_l("Name (Polish)"), validators=[DataRequired(), Length(max=200)])
@@ -56,12 +56,12 @@ class ExamForm(FlaskForm):
     examrep = SelectField(_l("Linked exam report and session"), choices=[], default="")
 
 
-class ConditionForm(FlaskForm):
+class ConditionForm(Form):
     examrep_id = SelectField(_l("Exam report"), choices=[], coerce=int, validators=[InputRequired()])
     grade = StringField(_l("Minimum grade (empty: any passing grade)"), validators=[Optional(), Length(max=16)])
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     number = IntegerField(_l("Number"), validators=[InputRequired(), NumberRange(min=1, max=999)])
     start = DateTimeLocalField(_l("Starts"), format=DT, validators=[InputRequired()])
     end = DateTimeLocalField(_l("Ends"), format=DT, validators=[InputRequired()])
@@ -72,7 +72,7 @@ class GroupForm(FlaskForm):
     examiners = SelectMultipleField(_l("Examiners"), choices=[], coerce=int)
 
 
-class BatchForm(FlaskForm):
+class BatchForm(Form):
     slot = SelectField(_l("Slot"), choices=[], coerce=int)
     numbers = TextAreaField(_l("Student numbers (one per line, or separated by spaces or commas)"),
                             validators=[DataRequired(), Length(max=20000)])

@@ -1,11 +1,11 @@
 """Forms of the meetings pages."""
 from flask_babel import lazy_gettext as _l, lazy_pgettext
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, TimeField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 from .calendar import FREQUENCIES
 
 # Polish adjectives agree with "spotkanie" (neuter): a context of their own.
@@ -18,17 +18,17 @@ def options(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     substantiation = SelectField(_l("Reason"), coerce=int, validators=[InputRequired()])
     message = TextAreaField(_l("Message to the lecturer"), validators=[Optional(), Length(max=2000)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     substantiation = SelectField(_l("Reason for rejection"), coerce=int, validators=[Optional()])
     message = StringField(_l("Message"), validators=[Optional(), Length(max=2000)])
 
 
-class CancelDateForm(FlaskForm):
+class CancelDateForm(Form):
     reason = StringField(_l("Reason (sent to those booked)"), validators=[Optional(), Length(max=500)])
 
 
@@ -36,7 +36,7 @@ def state_choices():
     return [(state, label) for state, label in MEETING_STATES.items()]
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     name_pl = StringField(_l("Name (Polish)"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
     comment_pl = TextAreaField(_l("Comment (Polish)"), validators=[Optional(), Length(max=2000)])
@@ -63,7 +63,7 @@ WEEK_DAYS = [("", "—"), ("1", _l("Monday")), ("2", _l("Tuesday")), ("3", _l("W
              ("5", _l("Friday")), ("6", _l("Saturday")), ("7", _l("Sunday"))]
 
 
-class DatesRuleForm(FlaskForm):
+class DatesRuleForm(Form):
     start_date = DateField(_l("From"), validators=[InputRequired()])
     end_date = DateField(_l("Until"), validators=[InputRequired()])
     number = IntegerField(_l("Number of dates"), default=10, validators=[InputRequired(), NumberRange(1, 366)])
@@ -85,7 +85,7 @@ class DatesRuleForm(FlaskForm):
     comment_en = StringField(_l("Comment (English)"), validators=[Optional(), Length(max=500)])
 
 
-class DateForm(FlaskForm):
+class DateForm(Form):
     day = DateField(_l("Day"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
@@ -100,7 +100,7 @@ class DateForm(FlaskForm):
     comment_en = StringField(_l("Comment (English)"), validators=[Optional(), Length(max=500)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     public_note = TextAreaField(_l("Public note (other staff and the student see it)"),
                                 validators=[Optional(), Length(max=10000)])
     private_note = TextAreaField(_l("Private note (only you see it)"), validators=[Optional(), Length(max=10000)])
@@ -110,14 +110,14 @@ def status_choices():
     return [("accepted", _l("accepted")), ("waiting", _l("waiting for acceptance"))]
 
 
-class SpecificUserForm(FlaskForm):
+class SpecificUserForm(Form):
     person = StringField(_l("Login or student number"), validators=[DataRequired(), Length(max=64)])
     status = SelectField(_l("Status"), choices=options(status_choices()), default="accepted")
     substantiation = SelectField(_l("Reason"), coerce=int, validators=[Optional()])
     message = StringField(_l("Message"), validators=[Optional(), Length(max=2000)])
 
 
-class ExternalPersonForm(FlaskForm):
+class ExternalPersonForm(Form):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=200)])
@@ -127,7 +127,7 @@ class ExternalPersonForm(FlaskForm):
     message = StringField(_l("Message"), validators=[Optional(), Length(max=2000)])
 
 
-class DayOffForm(FlaskForm):
+class DayOffForm(Form):
     name_pl = StringField(_l("Name (Polish)"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
     start_date = DateField(_l("From"), validators=[InputRequired()])
