@@ -25,6 +25,7 @@ from joserfc.jws import JWSRegistry
 from ..auth.models import UserSession
 from ..database import write_transaction
 from ..extensions import db
+from . import oidc
 
 SAMLP = "{urn:oasis:names:tc:SAML:2.0:protocol}"
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
@@ -105,7 +106,6 @@ def logout_claims(token):
     asks: the signature with the provider's ID-token keys and algorithms, issuer, audience
     (our client id), iat (and exp when present), the back-channel logout event, a sid or a
     sub, and no nonce (so that an ID token cannot pass for one)."""
-    from . import oidc
     if not token or not isinstance(token, str):
         raise Refused("no logout_token")
     university = oidc.client()
@@ -139,9 +139,8 @@ def logout_claims(token):
 def end_oidc(token):
     """End what a logout token names: the sign-ins of its provider session (sid), or with only
     a sub, all of that person's sign-ins through the provider; how many ended."""
-    from .oidc import text_claim
     claims = logout_claims(token)
-    issuer, sid, sub = claims["iss"], text_claim(claims, "sid"), text_claim(claims, "sub")
+    issuer, sid, sub = claims["iss"], oidc.text_claim(claims, "sid"), oidc.text_claim(claims, "sub")
     by_subject = UserSession.sso_subject == digest("oidc", issuer, sub) if sub else None
     if sid:
         by_session = UserSession.sso_session == digest("oidc", issuer, sid)
