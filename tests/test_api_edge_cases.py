@@ -119,3 +119,15 @@ def test_numbers_past_a_database_integer_are_refused_or_name_nothing(api, uni):
     assert r.status_code == 400 and r.get_json()["error"] == "object_not_found"
     r = api.call("services/groups/user", user=uni.student, user_id="2147483648")
     assert r.status_code == 400 and r.get_json()["error"] == "object_not_found"
+
+
+@pytest.mark.parametrize("path,param", [
+    ("services/exams/batch_register_exam", "values"),
+    ("services/exams/batch_unregister_exam", "values"),
+])
+@pytest.mark.parametrize("deep", ["[" * 5000 + "]" * 5000, '{"1":' * 5000 + "1" + "}" * 5000])
+def test_json_nested_past_the_decoders_depth_is_param_invalid(api, ex, path, param, deep):
+    """Python's JSON decoder gives up on deep nesting with RecursionError (a 500 once)."""
+    r = api.call(path, admin=True, exam_id=ex.exam.id, **{param: deep})
+    assert r.status_code == 400, r.get_data(as_text=True)[:200]
+    assert r.get_json()["error"] == "param_invalid" and r.get_json()["param_name"] == param

@@ -305,6 +305,12 @@ def test_unknown_csv_column_and_broken_json(runner, app, example):
     assert any(p.startswith("timetable.json:3: not valid JSON") for p in problems), problems
 
 
+def test_json_nested_past_the_decoders_depth_is_a_problem_not_a_crash(runner, app, example):
+    (example / "timetable.json").write_text("[" * 5000 + "]" * 5000, encoding="utf-8")
+    problems = problems_of(run_import(runner, example))
+    assert any(p.startswith("timetable.json: not valid JSON") for p in problems), problems
+
+
 def test_kinds_found_by_name_without_a_files_list(runner, app, tmp_path):
     (tmp_path / "manifest.json").write_text('{"format": "indeks-university", "version": 1}', encoding="utf-8")
     shutil.copy(EXAMPLE / "faculties.csv", tmp_path)

@@ -55,7 +55,7 @@ def convert(p, raw):
     if t == "json":
         try:
             return json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder goes
             raise param_invalid(p.name, "valid JSON is required") from None
     if t == "choice":
         if raw not in p.choices:

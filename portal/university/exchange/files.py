@@ -80,7 +80,7 @@ def _read_manifest(root, problems):
         return None
     try:
         manifest = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as err:
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:
         problems.append(Problem(MANIFEST, getattr(err, "lineno", None), None, f"not valid JSON: {err}"))
         return None
     if not isinstance(manifest, dict):
@@ -177,7 +177,7 @@ def _json_items(name, text, problems):
     decoder = json.JSONDecoder(parse_float=Decimal)
     try:
         items = decoder.decode(text)
-    except ValueError as err:
+    except (ValueError, RecursionError) as err:  # RecursionError: nested deeper than the decoder goes
         problems.append(Problem(name, getattr(err, "lineno", None), None, f"not valid JSON: {err}"))
         return []
     if not isinstance(items, list):
