@@ -165,3 +165,22 @@ def test_oauth_params_in_two_places_are_refused(api, uni):
     r = api.client.get("/services/users/user?oauth_consumer_key=" + api.consumer[0],
                        headers={"Authorization": f'OAuth oauth_consumer_key="{api.consumer[0]}"'})
     assert r.status_code == 401
+
+
+@pytest.mark.parametrize("version,status", [("1.0", 200), (None, 200), ("2.0", 401), ("1.1", 401), ("", 401)])
+def test_oauth_version_is_1_0_or_absent(api, uni, version, status):
+    """RFC 5849, 3.1: oauth_version is optional, and "1.0" when given. PLAINTEXT signs no
+    parameters, so the header is written by hand here."""
+    (key, secret), (token, token_secret) = api.consumer, api.token_for(uni.student)
+    params = {"oauth_consumer_key": key, "oauth_token": token, "oauth_signature_method": "PLAINTEXT",
+              "oauth_signature": f"{secret}&{token_secret}", "oauth_timestamp": str(int(time.time())),
+              "oauth_nonce": f"version-{version}"}
+    if version is not None:
+        params["oauth_version"] = version
+    header = "OAuth " + ", ".join(f'{k}="{v}"' for k, v in params.items())
+    r = api.client.post("/services/users/user", headers={"Authorization": header})
+    assert r.status_code == status, r.get_json()
+    if status == 401:
+        assert "oauth_version" in r.get_json()["message"]
+    else:
+        assert r.get_json()["id"] == str(uni.student.id)

@@ -96,7 +96,12 @@ class Verifier(BaseServer):
         return db.session.scalar(db.select(Consumer).filter_by(key=client_id))
 
     def validate_timestamp_and_nonce(self, req):
-        """Authlib's check, plus: a timestamp is ASCII digits and not from the future."""
+        """Authlib's check, plus: a timestamp is ASCII digits and not from the future. Every
+        request and token endpoint runs it first, so it also checks `oauth_version`: absent or
+        "1.0" (RFC 5849, 3.1), which Authlib leaves alone."""
+        version = req.oauth_params.get("oauth_version")
+        if version is not None and version != "1.0":
+            raise InvalidRequestError('Invalid "oauth_version" value (only "1.0")')
         timestamp = req.oauth_params.get("oauth_timestamp")
         if timestamp and (not timestamp.isascii() or not timestamp.isdecimal() or len(timestamp) > 12):
             raise InvalidRequestError('Invalid "oauth_timestamp" value')
