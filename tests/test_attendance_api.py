@@ -216,3 +216,14 @@ def test_change_list_mode_and_delete(api, uni, att):
     assert [x.id for x in att.lists(uni.classes)] == [lst.id]
     assert att.entries(empty.id) == {}
     err(call(api, "delete_list", uni.lecturer, list_id=empty.id), "object_not_found", "attendance_list_not_found")
+
+
+def test_a_deleted_lists_id_is_never_given_again(api, uni, att):
+    """SQLite handed the id of a deleted newest row to the next one (AUTOINCREMENT now): a
+    client still holding the old id must get object_not_found, not another list."""
+    params = dict(course_unit_id=uni.classes_unit.id, group_number=1, mode="remote")
+    first = ok(call(api, "create_attendance_list", uni.lecturer, date="2026-12-17 10:15:00", **params))["list_id"]
+    assert ok(call(api, "delete_list", uni.lecturer, list_id=first)) == {}
+    second = ok(call(api, "create_attendance_list", uni.lecturer, date="2026-12-08 10:15:00", **params))["list_id"]
+    assert int(second) > int(first)
+    err(call(api, "attendance_list", uni.lecturer, list_id=first), "object_not_found")
