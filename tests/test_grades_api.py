@@ -271,3 +271,35 @@ def test_deadline_moves_into_past(api, app, uni):
         db.session.commit()
     body = ok(api.call(M + "examrep_session", examrep_id=uni.general.id, examrep_session_number=1))
     assert body["is_open"] is False
+
+
+def test_a_cleared_grade_is_no_grade_and_an_empty_write_creates_none(api, app, uni):
+    """Clearing a grade keeps its row and history, but the grades module answers as if there
+    were none, and a writer expecting none ("") may write it again; writing nothing where there
+    is no grade creates no row."""
+    base = dict(examrep_id=uni.general.id, examrep_session_number=1)
+    other = uni.students[1].id
+    with app.app_context():
+        assert db.session.scalar(db.select(Grade).filter_by(student_id=other, session_id=uni.grade.session_id)) is None
+    assert ok(api.call(M + "update_student_grade", user=uni.coordinator, value_symbol="", date_modified="",
+                       student_id=other, **base)) == {}
+    with app.app_context():
+        assert db.session.scalar(db.select(Grade).filter_by(student_id=other, session_id=uni.grade.session_id)) is None
+    _sym, stamp = current(app, uni.grade.id)
+    with app.app_context():
+        g = db.session.get(Grade, uni.grade.id)
+        g.comment = g.private_comment = g.date_acquisition = None
+        db.session.commit()
+    _sym, stamp = current(app, uni.grade.id)
+    assert ok(api.call(M + "update_student_grade", user=uni.coordinator, value_symbol="",
+                       date_modified=clock.fmt_datetime(stamp), student_id=uni.student.id, **base)) == {}
+    assert current(app, uni.grade.id)[0] is None and changes(app, uni.grade.id) == 1  # the row and its history stay
+    r = api.call("services/grades/grade", user=uni.student, exam_id=uni.general.id, exam_session_number=1)
+    assert r.status_code == 400 and r.get_json()["reason"] == "grade_not_found", r.get_json()
+    r = api.call("services/grades/exam", user=uni.student, exam_id=uni.general.id)
+    assert r.status_code == 200 and r.get_json()["1"] is None, r.get_json()
+    assert [g for g in api.call("services/grades/latest", user=uni.student, days=30).get_json()
+            if g["exam_id"] == str(uni.general.id) and g["exam_session_number"] == 1] == []
+    assert ok(api.call(M + "update_student_grade", user=uni.coordinator, value_symbol="4", date_modified="",
+                       student_id=uni.student.id, **base)) == {}
+    assert current(app, uni.grade.id)[0] == "4" and changes(app, uni.grade.id) == 2

@@ -91,7 +91,7 @@ def grade(call):
     target = _target(call)
     services.check_read(call.user, report, target.id)
     found = services.grade_of(session, target.id)
-    if found is None:
+    if found is None or not found.given:
         raise object_not_found("exam_session_number", call.method.path, "Referenced grade does not exist.",
                                reason="grade_not_found")
     return found

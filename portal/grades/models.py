@@ -1,6 +1,8 @@
 """Exam reports (protocols), their sessions, the grades in them and every change of a grade."""
 from dataclasses import dataclass
 
+from sqlalchemy.ext.hybrid import hybrid_property
+
 from ..extensions import db
 from ..langdict import LangDictType, ld
 
@@ -126,6 +128,24 @@ class Grade(db.Model):
     @property
     def report(self):
         return self.session.report
+
+    @hybrid_property
+    def given(self):
+        """Whether the student has a grade here to see: a value or a public comment. A grade
+        cleared in the report keeps its row (and its history) but is no grade for the student's
+        pages and the grades module."""
+        return self.value_id is not None or self.comment is not None
+
+    @given.inplace.expression
+    @classmethod
+    def _given(cls):
+        return db.or_(cls.value_id.is_not(None), cls.comment.is_not(None))
+
+    @property
+    def blank(self):
+        """Nothing left in it (every value cleared): "no grade yet" to a writer, too."""
+        return self.value_id is None and self.comment is None and self.private_comment is None \
+            and self.date_acquisition is None
 
 
 class GradeChange(db.Model):

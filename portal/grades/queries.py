@@ -72,14 +72,15 @@ class GradeBook:
         self._units = {unit for unit, _edition in attended}
         self._editions = {edition for _unit, edition in attended}
         graded = set(db.session.scalars(db.select(ExamReport.edition_id).join(ExamSession).join(Grade)
-                                        .where(Grade.student_id == user_id)))
+                                        .where(Grade.student_id == user_id, Grade.given)))
         self.edition_ids = self._editions | graded
         candidates = reports_of_editions(self.edition_ids, shown_report())
         self._grades = {}
         if candidates:
             for grade in db.session.scalars(
                     db.select(Grade).join(ExamSession).where(
-                        Grade.student_id == user_id, ExamSession.report_id.in_([r.id for r in candidates]))
+                        Grade.student_id == user_id, Grade.given,
+                        ExamSession.report_id.in_([r.id for r in candidates]))
                     .options(joinedload(Grade.value), joinedload(Grade.session))):
                 self._grades[grade.session.report_id, grade.session.number] = grade
         graded_reports = {report_id for report_id, _number in self._grades}
@@ -184,7 +185,7 @@ def grades_by_session(report, user_id):
     """{session number: Grade or None} for every session of the report."""
     rows = {g.session.number: g for g in db.session.scalars(
         db.select(Grade).join(ExamSession).where(ExamSession.report_id == report.id,
-                                                 Grade.student_id == user_id))}
+                                                 Grade.student_id == user_id, Grade.given))}
     return {s.number: rows.get(s.number) for s in report.sessions}
 
 
@@ -208,7 +209,7 @@ def latest_grades(user_id, days=7):
     """The student's grades changed in the last `days`, newest first, with what lists show."""
     since = clock.now() - timedelta(days=days)
     report = joinedload(Grade.session).joinedload(ExamSession.report)
-    return list(db.session.scalars(db.select(Grade).where(Grade.student_id == user_id, Grade.date_modified >= since)
+    return list(db.session.scalars(db.select(Grade).where(Grade.student_id == user_id, Grade.given, Grade.date_modified >= since)
                                    .order_by(Grade.date_modified.desc(), Grade.id.desc())
                                    .options(joinedload(Grade.value),
                                             report.joinedload(ExamReport.edition).joinedload(CourseEdition.course))))
@@ -243,7 +244,7 @@ def grades_by_edition(user_id, edition_ids):
     if not edition_ids:
         return out
     query = (db.select(Grade).join(ExamSession).join(ExamReport)
-             .where(Grade.student_id == user_id, ExamReport.edition_id.in_(edition_ids))
+             .where(Grade.student_id == user_id, Grade.given, ExamReport.edition_id.in_(edition_ids))
              .options(joinedload(Grade.value), joinedload(Grade.session).joinedload(ExamSession.report))
              .order_by(ExamReport.id, ExamSession.number))
     for grade in db.session.scalars(query):

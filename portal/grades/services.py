@@ -201,8 +201,12 @@ def update_grade(actor, report_id, session_number, student_id, *, value=UNSET, c
         raise ServiceError("object_invalid", "This session requires the acquisition date.",
                            reason="missing_acquisition_date",
                            user_message=ld("Podaj datę uzyskania oceny.", "Enter the date the grade was obtained."))
+    if grade is None and all(v is None for v in new.values()):
+        return None  # an empty grade where there is none: nothing to write
     if expected is not UNSET:
-        seen = grade.date_modified if grade else None
+        # A grade cleared of everything is "no grade yet" to a writer too (the update below
+        # still refuses one changed meanwhile).
+        seen = grade.date_modified if grade is not None and not grade.blank else None
         if seen != expected:
             raise Conflict(student.id, grade)
     old = {k: getattr(grade, k) if grade else None for k in new}
