@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from portal.extensions import db
+
 from .conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -85,3 +87,36 @@ def test_every_page_on_a_phone_in_polish(demo_server, browser, login):
         assert problems == [], "\n".join(map(repr, problems))
     finally:
         context.close()
+
+
+LONG = "https://drive.example.edu.pl/zwolnienia/2026/grudzien/skan-dokumentu-0001-" + "x" * 60 + ".pdf"
+
+
+def test_long_words_people_type_wrap_on_a_phone(app, demo_server, browser):
+    """A comment or a name may be one long word or a URL: the page still fits a phone."""
+    from portal.attendance.models import AttendanceEntry, AttendanceList
+    from portal.auth.models import User
+    from portal.exams.models import ExaminationSession
+    from portal.grades.models import Grade
+    with app.app_context():
+        lecturer = db.session.scalar(db.select(User).filter_by(login="lecturer1"))
+        student = db.session.scalar(db.select(User).filter_by(login="student1"))
+        entry = db.session.scalar(db.select(AttendanceEntry).join(AttendanceList)
+                                  .where(AttendanceList.owner_id == lecturer.id).limit(1))
+        entry.comment = LONG
+        db.session.scalars(db.select(ExaminationSession).limit(1)).one().name = {"pl": LONG, "en": LONG}
+        grade = db.session.scalar(db.select(Grade).where(Grade.student_id == student.id, Grade.value_id.is_not(None))
+                                  .limit(1))
+        grade.comment = LONG
+        db.session.commit()
+        pages = {"lecturer1": f"/attendance/lists/{entry.list_id}", "admin": "/exams/manage", "student1": "/grades/my"}
+    for login, path in pages.items():
+        context = browser.new_context(locale="pl-PL", viewport=PHONE)
+        page = context.new_page()
+        try:
+            browser_login(page, demo_server.url, login)
+            assert page.goto(demo_server.url + path).status == 200
+            assert LONG[:40] in page.content(), path
+            assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], path
+        finally:
+            context.close()
