@@ -303,3 +303,23 @@ def test_micro_round_request_in_portal(app, client, auth, uni):
     auth.logout()
     auth.login("coord")
     assert b'data-testid="draws"' in client.get(f"/exams/{ex.exam.id}/attendees").data
+
+
+def test_my_exams_lists_a_request_waiting_and_runs_a_draw_that_is_due(app, client, auth, uni):
+    """The list shows "waiting for the draw"; once the round is over, the list itself runs its
+    draw (no need to open the exam page first) and shows the seat won."""
+    ex = ExamFactory(app).setup(uni, micro_round_length=60, micro_break_length=0)
+    auth.login("stud1")
+    en(client)
+    assert client.post(f"/exams/{ex.exam.id}/slots/{ex.slot1.id}", headers=HX).status_code == 200
+    page = client.get("/exams/").get_data(as_text=True)
+    assert "waiting for the draw at" in page and "group 1, slot 1" not in page
+    client.post("/lang/pl")
+    assert "czeka na losowanie o" in client.get("/exams/").get_data(as_text=True)
+    en(client)
+    with app.app_context():
+        db.session.scalar(db.select(ExamRequest)).round_end = clock.now() - timedelta(seconds=1)
+        db.session.commit()
+    page = client.get("/exams/").get_data(as_text=True)
+    assert "group 1, slot 1" in page and "waiting for the draw" not in page
+    assert seat_of(app, uni.students[0]) == ex.slot1.id

@@ -74,6 +74,25 @@ def pending_requests(exam, user=None):
     return db.session.scalars(query.order_by(ExamRequest.id)).all()
 
 
+def waiting_of(user):
+    """{exam id: when the round ends} of the person's requests waiting for their draw."""
+    return dict(db.session.execute(db.select(ExamRequest.exam_id, db.func.max(ExamRequest.round_end)).where(
+        ExamRequest.user_id == user.id, ExamRequest.status == "pending").group_by(ExamRequest.exam_id)).all())
+
+
+def settle_waiting(user, now):
+    """Run the ended rounds' draws of the exams the person waits in (everyone's requests of
+    those rounds, as the exam page does); then what the person still waits for."""
+    waiting = waiting_of(user)
+    due = [exam_id for exam_id, end in waiting.items() if end <= now]
+    if not due:
+        return waiting
+    for exam_id in due:
+        settle(db.session.get(Exam, exam_id), now)
+    db.session.commit()
+    return waiting_of(user)
+
+
 def has_due_rounds(exam, now):
     return exam.uses_micro_rounds and db.session.scalar(
         db.select(db.func.count(ExamRequest.id)).where(

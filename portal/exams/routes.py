@@ -102,11 +102,12 @@ def refuse_in_place(exam, slot, err):
 @login_required
 def index():
     """My exams: the exams of the courses I attend, and those I examine or coordinate."""
-    user = me()
+    user, now = me(), clock.now()
+    waiting = rounds.settle_waiting(user, now) if user.is_student else {}  # a draw due: its seat is listed
     exams = queries.student_exams(user) if user.is_student else []
     mine = {r.exam_id: r for r in queries.registrations_of(user)}
     staff = queries.staff_exams(user) if user.is_staff else []
-    return render_template("exams/index.html", exams=exams, mine=mine, staff_exams=staff, now=clock.now())
+    return render_template("exams/index.html", exams=exams, mine=mine, waiting=waiting, staff_exams=staff, now=now)
 
 
 @bp.route("/<int:exam_id>")
