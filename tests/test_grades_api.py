@@ -303,3 +303,19 @@ def test_a_cleared_grade_is_no_grade_and_an_empty_write_creates_none(api, app, u
     assert ok(api.call(M + "update_student_grade", user=uni.coordinator, value_symbol="4", date_modified="",
                        student_id=uni.student.id, **base)) == {}
     assert current(app, uni.grade.id)[0] == "4" and changes(app, uni.grade.id) == 2
+
+
+@pytest.mark.parametrize("typed,stored", [("3,0", "3"), ("4.0", "4"), (" 5,0 ", "5"), ("4,5", "4,5")])
+def test_grades_written_with_a_zero_decimal_are_the_whole_grade(api, app, uni, typed, stored):
+    _sym, stamp = current(app, uni.grade.id)
+    assert ok(api.call(M + "update_student_grade", user=uni.coordinator, value_symbol=typed,
+                       date_modified=clock.fmt_datetime(stamp), examrep_id=uni.general.id,
+                       examrep_session_number=1, student_id=uni.student.id)) == {}
+    assert current(app, uni.grade.id)[0] == stored
+
+
+def test_a_zero_decimal_does_not_make_a_grade_of_a_pass(app, uni):
+    from portal.university.models import GradeType
+    with app.app_context():
+        scale = db.session.get(GradeType, "PL")
+        assert scale.value_for("2,5") is None and scale.value_for(",0") is None and scale.value_for("6,0") is None

@@ -221,11 +221,14 @@ class GradeType(db.Model):
                              order_by="GradeValue.order_key")
 
     def value_for(self, symbol):
-        """The value whose symbol matches, tolerating "4.5" for "4,5", any case, and the English
-        symbols ("pass" for ZAL) that English pages show."""
+        """The value whose symbol matches, tolerating "4.5" for "4,5", "3,0" for "3" (as grades
+        are often written), any case, and the English symbols ("pass" for ZAL) that English
+        pages show."""
         if symbol is None:
             return None
         wanted = str(symbol).strip().replace(".", ",").upper()
+        if wanted.endswith(",0") and wanted[:-2].isdigit():
+            wanted = wanted[:-2]
         for value in self.values:
             if wanted in (value.symbol.upper(), SYMBOLS_EN.get(value.symbol, "").upper()):
                 return value
