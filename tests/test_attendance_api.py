@@ -227,3 +227,11 @@ def test_a_deleted_lists_id_is_never_given_again(api, uni, att):
     second = ok(call(api, "create_attendance_list", uni.lecturer, date="2026-12-08 10:15:00", **params))["list_id"]
     assert int(second) > int(first)
     err(call(api, "attendance_list", uni.lecturer, list_id=first), "object_not_found")
+
+
+@pytest.mark.parametrize("date", ["2026-12-15", "2026-12-15 25:00:00", "garbage"])
+def test_a_list_needs_a_date_and_a_time(api, uni, att, date):
+    body = err(call(api, "create_attendance_list", uni.lecturer, course_unit_id=uni.classes_unit.id, group_number=1,
+                    date=date, mode="remote"), "param_invalid")
+    assert body["param_name"] == "date"
+    assert att.lists(uni.classes) == []

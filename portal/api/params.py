@@ -46,7 +46,7 @@ def convert(p, raw):
         except ValueError:
             raise param_invalid(p.name, "a date YYYY-MM-DD is required") from None
     if t == "datetime":
-        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):  # a meeting has a time: a bare date is refused
             try:
                 return datetime.strptime(raw, fmt)
             except ValueError:
