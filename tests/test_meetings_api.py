@@ -91,6 +91,9 @@ def test_dates_methods(api, mf, m):
     refused(api.call(M + "lecturer_meeting_dates", user=m.student, meeting_id=m.meeting.id), "staff_only",
             error="method_forbidden", status=403)
     assert len(ok(api.call(M + "lecturer_meeting_dates", user=m.coordinator, meeting_id=m.meeting.id))) == 3
+    # "conducted by user": another lecturer's meeting has none of their dates, an administrator's search all
+    assert ok(api.call(M + "lecturer_meeting_dates", user=m.lecturer, meeting_id=m.meeting.id)) == []
+    assert len(ok(api.call(M + "lecturer_meeting_dates", user=m.admin, meeting_id=m.meeting.id))) == 3
     week = ok(api.call(M + "user_calendar", user=m.student, lecturer_id=m.coordinator.id, fields="id"))
     assert week == [{"id": str(m.date.id)}]
     start = (clock.today() - timedelta(days=5)).isoformat()

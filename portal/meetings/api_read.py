@@ -102,9 +102,11 @@ def search_meeting_dates(call):
                "Search for meeting dates of specified meeting conducted by user.",
                params=[P("meeting_id", required=True, type="id")], errors=("method_forbidden",))
 def lecturer_meeting_dates(call):
+    """The dates of a meeting the person conducts (or, administrators, any): another
+    lecturer's meeting is searched for nothing, as the reference page says "conducted by user"."""
     require_staff(call)
-    return queries.meeting_dates(call.user, queries.get_meeting(call.user, call.params["meeting_id"],
-                                                                method_name=call.method.path))
+    meeting = queries.get_meeting(call.user, call.params["meeting_id"], method_name=call.method.path)
+    return queries.meeting_dates(call.user, meeting) if meeting.can_manage(call.user) else []
 
 
 @_dates_method("services/meetings/open_meeting_dates", "Search for open meeting dates for specific lecturer",
