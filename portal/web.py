@@ -222,15 +222,17 @@ def init_app(app):
             limit = format_decimal(app.config["MAX_CONTENT_LENGTH"] / 2 ** 20, "#,##0.#")
             message = (f"The request is too large (the limit is {limit} MB)." if api else
                        _("The request is too large: the limit is %(size)s MB. Nothing was saved.", size=limit))
+        # What the exception says besides its body: a 405's Allow (RFC 9110), a 429's Retry-After.
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         if api:
-            return jsonify(message=message, error=exc.name.lower().replace(" ", "_")), exc.code
+            return jsonify(message=message, error=exc.name.lower().replace(" ", "_")), exc.code, headers
         title, default = ERROR_TEXTS.get(exc.code, (_l("Not possible"), _l("This request cannot be carried out.")))
         # Werkzeug's own English description is replaced by ours; a view's message (already
         # in the person's language) is kept.
         if exc.code != 413 and exc.description == type(exc).description:
             message = default
         body = render_template("errors/error.html", code=exc.code, title=title, message=message)
-        return body, exc.code
+        return body, exc.code, headers
 
     @app.errorhandler(ServiceError)
     def _service_error(exc):

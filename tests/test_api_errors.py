@@ -58,6 +58,10 @@ def test_http_errors_under_services(client):
     envelope(client.put("/services/users/user"), 405, "method_not_allowed")
     envelope(client.delete("/services/oauth/request_token"), 405, "method_not_allowed")
     envelope(client.get("/services/"), 404, "not_found")
+    # RFC 9110: a 405 says which methods the address takes, under /services/ and on pages
+    assert set(client.put("/services/users/user").headers["Allow"].split(", ")) >= {"GET", "POST"}
+    page = client.get("/logout")
+    assert page.status_code == 405 and "POST" in page.headers["Allow"].split(", ")
 
 
 def test_an_unexpected_failure_is_a_json_500(client):
