@@ -175,6 +175,23 @@ def test_csv_export_import(client, auth, app, uni):
     assert r.status_code == 422
 
 
+def test_csv_import_says_which_cell_is_wrong(client, auth, uni):
+    auth.login("coord")
+    lines = client.get(url(uni.general, tail="/export.csv")).get_data(as_text=True).lstrip("\ufeff").splitlines()
+    header = lines[0].split(",")
+    rows = []
+    for line in lines[1:3]:
+        parts = line.split(",")
+        parts[header.index("grade")] = "4"
+        rows.append(parts)
+    rows[0][header.index("date_acquisition")] = "2030-13-45"
+    rows[1][header.index("grade")] = "7"
+    content = "\n".join([lines[0]] + [",".join(p) for p in rows]) + "\n"
+    page = client.post(url(uni.general, tail="/import"), data={"file": (io.BytesIO(content.encode()), "g.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert page.count("invalid date: skipped") == 1 and page.count("invalid value: skipped") == 1
+
+
 def test_print_view(client, auth, uni):
     auth.login("coord")
     page = client.get(url(uni.general, tail="/print")).get_data(as_text=True)

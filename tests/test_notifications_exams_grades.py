@@ -48,7 +48,7 @@ def test_batch_methods_give_and_take_seats_with_a_calendar(app, api, smtp, uni):
     deliver(app)
     [pl] = mail_to(smtp, addr(uni.students[0]))
     assert pl.subject == f"Zarejestrowano Cię na egzamin: Egzamin {ex.exam.code[3:]} (C-1)"
-    assert "Grupa 1, tura 1:" in pl.text() and f"Sala: {uni.room.label}" in pl.text()
+    assert "Grupa 1, termin 1:" in pl.text() and f"Sala: {uni.room.label}" in pl.text()
     [en] = mail_to(smtp, addr(uni.students[1]))
     assert en.subject.startswith("You are registered for an exam: Exam ")
     assert "registered you" not in en.text()  # an application acting on its own: nobody to name
@@ -116,7 +116,7 @@ def test_moving_a_group_tells_its_students_the_new_time_and_updates_their_calend
     deliver(app)
     [pl] = mail_to(smtp, addr(uni.students[0]))
     assert pl.subject == f"Zmieniono termin lub salę Twojego egzaminu: Egzamin {ex.exam.code[3:]} (C-1)"
-    assert "Grupa 1, tura 1:" in pl.text() and "Wcześniej:" in pl.text() and f"Sala: {uni.room.label}" in pl.text()
+    assert "Grupa 1, termin 1:" in pl.text() and "Wcześniej:" in pl.text() and f"Sala: {uni.room.label}" in pl.text()
     [en] = mail_to(smtp, addr(uni.students[1]))
     assert en.subject.startswith("Your exam has been moved: Exam ") and "Before:" in en.text()
     event = en.event()
