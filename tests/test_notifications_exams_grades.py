@@ -75,7 +75,7 @@ def test_the_batch_page_tells_each_student_registered(app, client, auth, smtp, u
     assert r.status_code == 200
     deliver(app)
     assert sorted(m.to[0] for m in smtp.messages) == sorted([addr(uni.students[2]), addr(uni.students[3])])
-    assert all("tura 2" in m.text() for m in smtp.messages)
+    assert all("termin 2" in m.text() for m in smtp.messages)
     assert all(f"Zarejestrował(a) Cię: {uni.admin.display_name}." in m.text() for m in smtp.messages)
 
 
