@@ -124,6 +124,9 @@ def test_lecturer_creates_meeting_and_dates_from_rule(client, auth, app, m):
         assert dates[0].registration_end_time == dates[0].start_time - timedelta(hours=2)
     bad = client.post(f"/meetings/manage/{meeting.id}", data={**rule, "end_date": "2000-01-01"})
     assert bad.status_code == 422
+    backwards = client.post(f"/meetings/manage/{meeting.id}", data={**rule, "start_time": "15:00", "end_time": "14:00"})
+    assert backwards.status_code == 422 and 'name="day"' not in backwards.get_data(as_text=True)  # told at the preview
+    assert "Koniec musi być po początku." in backwards.get_data(as_text=True)  # the page is in Polish
     page = client.get(f"/meetings/manage/{meeting.id}").get_data(as_text=True)
     assert page.count('data-testid="date-row"') == 2 and "Dyżur" in page
     assert all(f"/meetings/manage/dates/{d.id}/participants" in page for d in dates)

@@ -61,9 +61,15 @@ def save_meeting(actor, meeting=None, *, name_pl, name_en=None, comment_pl=None,
     return meeting
 
 
-def _check_times(start, end, reg_start, reg_end, seats, reserve):
+def check_span(start, end):
+    """A date's (or a rule's times of day): the end after the start. The rule's preview asks it
+    too, before anything is made."""
     if end <= start:
         raise invalid("end_time", "The end must be after the start.", "Koniec musi być po początku.")
+
+
+def _check_times(start, end, reg_start, reg_end, seats, reserve):
+    check_span(start, end)
     if reg_end < reg_start or reg_end > start:
         raise invalid("registration_end_time", "Registration must end after it starts and before the meeting.",
                       "Zapisy muszą kończyć się po ich rozpoczęciu i przed spotkaniem.")
