@@ -204,6 +204,9 @@ def test_student_pages(client, auth, app, uni):
     page = client.get("/grades/my").get_data(as_text=True)
     assert "Term average: 4.00" in page and "Rule:" in page and "TOPSECRET" not in page
     assert 'data-testid="new"' in page
+    # two reports of one course: the second row's card (on a phone) names the course too
+    course = uni.edition.course.name["en"]
+    assert page.count(f'<td class="stack-head stack-only">{course}</td>') == 1
     page = client.get("/grades/my/latest").get_data(as_text=True)
     assert 'data-testid="latest"' in page and "well" in page and "TOPSECRET" not in page
     page = client.get(f"/grades/my/course/{uni.edition.id}").get_data(as_text=True)
