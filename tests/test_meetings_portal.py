@@ -47,7 +47,7 @@ def test_student_books_with_plain_post_and_htmx(client, auth, app, m):
     auth.logout()
     auth.login("stud1")
     r = client.post(f"/meetings/dates/{m.date.id}/sign-off", headers=HX)
-    assert r.status_code == 200 and "Wypisano cię z terminu." in r.get_data(as_text=True)
+    assert r.status_code == 200 and "Wypisano Cię z terminu." in r.get_data(as_text=True)
     assert [x[1:] for x in rows(app, m.date)] == [("accepted", False, 1), ("accepted", False, 2)]
 
 

@@ -80,6 +80,7 @@ def test_list_badge_and_marking_read(client, auth, app, people):
     assert post(client, "/notifications/read-all").status_code == 303
     assert count(app, user_id=stud.id, read_at=None) == 0 and count(app, id=theirs, read_at=None) == 1
     assert client.get("/notifications/badge").get_data(as_text=True).strip() == ""
+    assert "Nie masz nieprzeczytanych powiadomień." in client.get("/notifications/?unread=1").get_data(as_text=True)
 
 
 def test_a_row_whose_facts_cannot_be_worded_does_not_break_the_list(client, auth, app, people):
