@@ -218,3 +218,25 @@ def test_student_pages(client, auth, app, uni):
     assert client.get(f"/grades/my/grades/{uni.grade.id}/history").status_code == 404
     assert "TOPSECRET" not in client.get("/grades/my").get_data(as_text=True)
     assert client.get("/grades/my?term=NOPE").status_code == 404
+
+
+def test_new_marks_are_remembered_per_person_not_per_cookie(client, auth, app, uni):
+    """A grade is "new" until the student has seen it, on any device and after signing in again."""
+    uni.g.grade(uni.unitrep, uni.student, "5", by=uni.lecturer)
+    auth.login("stud1")
+    assert 'data-testid="new"' in client.get("/grades/my").get_data(as_text=True)
+    assert 'data-testid="new"' not in client.get("/grades/my").get_data(as_text=True)
+    auth.logout()
+    auth.login("stud1")  # a new sign-in: a new session cookie
+    assert 'data-testid="new"' not in client.get("/grades/my").get_data(as_text=True)
+    with app.app_context():
+        from portal.auth.models import User
+        assert db.session.get(User, uni.student.id).grades_seen_at is not None
+    with app.app_context():  # changed again, after the visit
+        from datetime import timedelta
+        from portal import clock
+        from portal.grades.models import Grade
+        for g in db.session.scalars(db.select(Grade).filter_by(student_id=uni.student.id)):
+            g.date_modified = clock.now() + timedelta(minutes=1)
+        db.session.commit()
+    assert 'data-testid="new"' in client.get("/grades/my/latest").get_data(as_text=True)

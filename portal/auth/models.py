@@ -38,6 +38,9 @@ class User(UserMixin, db.Model):
     # Faculty the person belongs to (students: their programme's; staff: their unit's).
     faculty_id = db.Column(db.String(32), db.ForeignKey("faculties.id"))
     faculty = db.relationship("Faculty")
+    # When the student last looked at their grades: grades changed later are marked "new", on
+    # every device and after signing in again.
+    grades_seen_at = db.Column(db.DateTime)
     student_programmes = db.relationship("StudentProgramme", back_populates="user",
                                          order_by="(StudentProgramme.is_primary.desc(), StudentProgramme.id)")
     employment_positions = db.relationship("EmploymentPosition", order_by="EmploymentPosition.id",

@@ -1,10 +1,14 @@
 """Students' pages: my grades by term, latest grades, one course's grades, term average, history."""
 from datetime import timedelta
 
-from flask import abort, redirect, render_template, request, session as cookie, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from .. import clock
+from ..auth.models import User
+from ..database import side_write
 from ..extensions import db
 from ..university.models import CourseEdition
 from . import queries, services
@@ -17,15 +21,21 @@ NEW_DAYS = 7
 
 def _seen_before():
     """When the student last looked at their grades (grades changed later are "new")."""
-    text = cookie.get("grades_seen_at")
+    return current_user.grades_seen_at or clock.now() - timedelta(days=NEW_DAYS)
+
+
+def _mark_seen(now, seen, latest):
+    """Remember that the student saw their grades at `now` (read before the page was), when
+    that changes what is "new": some grade is newer than `seen`. A small write of its own,
+    beside the page's reads (on SQLite it gives up at once when the write lock is busy: the
+    marks then stay until the next visit)."""
+    if current_user.grades_seen_at is not None and not any(g.date_modified > seen for g in latest):
+        return
     try:
-        return services.datetime_from(text) if text else clock.now() - timedelta(days=NEW_DAYS)
-    except ValueError:
-        return clock.now() - timedelta(days=NEW_DAYS)
-
-
-def _mark_seen():
-    cookie["grades_seen_at"] = clock.fmt_datetime(clock.now())
+        with side_write() as conn:
+            conn.execute(update(User).where(User.id == current_user.id).values(grades_seen_at=now))
+    except OperationalError:
+        current_app.logger.info("grades_seen_at not updated (database busy); next visit")
 
 
 def _reports_view(book, term_id):
@@ -61,12 +71,12 @@ def my_grades():
         or (terms[0] if terms else None)
     if wanted and (term is None or term.id != wanted):
         abort(404)
-    seen = _seen_before()
+    now, seen = clock.now(), _seen_before()
     latest = queries.latest_grades(current_user.id, NEW_DAYS)
     average, counted = book.average(term.id) if term else (None, [])
     page = render_template("grades/my.html", terms=terms, term=term, editions=_reports_view(book, term.id)
                            if term else [], latest=latest, seen=seen, average=average, counted=counted)
-    _mark_seen()
+    _mark_seen(now, seen, latest)
     return page
 
 
@@ -76,9 +86,10 @@ def my_latest():
     """Grades changed in the last days, newest first (new since my last visit marked)."""
     days = request.args.get("days", "30")
     days = small_int(days, 0, 3650) if small_int(days, 0, 3650) is not None else 30
-    page = render_template("grades/my_latest.html", latest=queries.latest_grades(current_user.id, days),
-                           seen=_seen_before(), days=days)
-    _mark_seen()
+    now, seen = clock.now(), _seen_before()
+    latest = queries.latest_grades(current_user.id, days)
+    page = render_template("grades/my_latest.html", latest=latest, seen=seen, days=days)
+    _mark_seen(now, seen, latest)
     return page
 
 
