@@ -55,33 +55,33 @@ def test_every_method_needs_staff_perspective(api, uni, att):
 
 
 def test_create_attendance_list(api, uni, att, app):
-    params = dict(course_unit_id=uni.classes_unit.id, group_number=1, date="2026-03-02 10:15:00", mode="hybrid")
+    params = dict(course_unit_id=uni.classes_unit.id, group_number=1, date=f"{at(3, 10, 15):%Y-%m-%d %H:%M:%S}", mode="hybrid")
     body = ok(call(api, "create_attendance_list", uni.lecturer, **params))
     assert set(body) == {"list_id"}
     with app.app_context():
         lst = db.session.get(AttendanceList, int(body["list_id"]))
         assert (lst.group_id, lst.owner_id, str(lst.date), lst.mode) == (
-            uni.classes.id, uni.lecturer.id, "2026-03-02 10:15:00", "hybrid")
+            uni.classes.id, uni.lecturer.id, f"{at(3, 10, 15):%Y-%m-%d %H:%M:%S}", "hybrid")
     err(call(api, "create_attendance_list", uni.lecturer, **params), "object_invalid", "already_exists")
-    body = err(call(api, "create_attendance_list", uni.other_lecturer, **dict(params, date="2026-03-09 10:15")),
+    body = err(call(api, "create_attendance_list", uni.other_lecturer, **dict(params, date=f"{at(10, 10, 15):%Y-%m-%d %H:%M}")),
                "object_not_found", "group_not_found")
     assert body["param_name"] == "course_unit_id"
     assert body["method_name"] == "services/attendance/create_attendance_list"
-    err(call(api, "create_attendance_list", uni.student, **dict(params, date="2026-03-09 10:15")),
+    err(call(api, "create_attendance_list", uni.student, **dict(params, date=f"{at(10, 10, 15):%Y-%m-%d %H:%M}")),
         "object_not_found", "group_not_found")
     err(call(api, "create_attendance_list", uni.lecturer, **dict(params, group_number=7)),
         "object_not_found", "group_not_found")
     err(call(api, "create_attendance_list", uni.lecturer, **dict(params, mode="online")), "param_invalid")
     err(call(api, "create_attendance_list", uni.lecturer, **dict(params, date="yesterday")), "param_invalid")
     # administrative staff may create lists for any group
-    ok(call(api, "create_attendance_list", uni.admin, **dict(params, date="2026-03-09 10:15")))
+    ok(call(api, "create_attendance_list", uni.admin, **dict(params, date=f"{at(10, 10, 15):%Y-%m-%d %H:%M}")))
     assert len(att.lists(uni.classes)) == 2
 
 
 def test_create_for_a_group_without_students(api, uni, make):
     empty = make.group(uni.classes_unit, 2, lecturers=[uni.lecturer])
     err(call(api, "create_attendance_list", uni.lecturer, course_unit_id=uni.classes_unit.id, group_number=2,
-             date="2026-03-02 10:15:00", mode="remote"), "object_invalid", "no_students")
+             date=f"{at(3, 10, 15):%Y-%m-%d %H:%M:%S}", mode="remote"), "object_invalid", "no_students")
     make.meeting(empty, at(1))
     err(call(api, "create_from_tt", uni.lecturer, course_unit_id=uni.classes_unit.id, group_number=2,
              default_mode="remote"), "object_invalid", "no_students")
@@ -222,9 +222,9 @@ def test_a_deleted_lists_id_is_never_given_again(api, uni, att):
     """SQLite handed the id of a deleted newest row to the next one (AUTOINCREMENT now): a
     client still holding the old id must get object_not_found, not another list."""
     params = dict(course_unit_id=uni.classes_unit.id, group_number=1, mode="remote")
-    first = ok(call(api, "create_attendance_list", uni.lecturer, date="2026-12-17 10:15:00", **params))["list_id"]
+    first = ok(call(api, "create_attendance_list", uni.lecturer, date=f"{at(16, 10, 15):%Y-%m-%d %H:%M:%S}", **params))["list_id"]
     assert ok(call(api, "delete_list", uni.lecturer, list_id=first)) == {}
-    second = ok(call(api, "create_attendance_list", uni.lecturer, date="2026-12-08 10:15:00", **params))["list_id"]
+    second = ok(call(api, "create_attendance_list", uni.lecturer, date=f"{at(7, 10, 15):%Y-%m-%d %H:%M:%S}", **params))["list_id"]
     assert int(second) > int(first)
     err(call(api, "attendance_list", uni.lecturer, list_id=first), "object_not_found")
 

@@ -3,6 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from .factories import at
 from .factories_attendance import AttendanceFactory, start  # noqa: F401  (fixture)
 
 HX = {"HX-Request": "true"}
@@ -46,7 +47,7 @@ def test_simultaneous_marking_is_safe(app, make, start):
         sid: ("absence" if sid in absent else "intramural") for sid in ids}
 
     # 3. the same list created twice at once: one wins, the other is told it exists
-    data = {"date": "2026-02-02T10:00", "mode": "remote"}
+    data = {"date": f"{at(9, 10):%Y-%m-%dT%H:%M}", "mode": "remote"}
     with ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(lambda s: post(s, f"/attendance/groups/{group.id}/lists", data), [a, b, a, b]))
     assert sorted(r.status_code for r in answers) == [303, 409, 409, 409]

@@ -53,14 +53,16 @@ def test_create_lists(client, login, auth, uni, att, make):
     r = client.post(f"/attendance/groups/{uni.classes.id}/from-timetable", data={"tt-mode": "hybrid"})
     assert r.status_code == 303
     assert [x.mode for x in att.lists(uni.classes)] == ["hybrid", "hybrid"]
-    r = client.post(f"/attendance/groups/{uni.classes.id}/lists", data={"date": "2026-01-05T08:30", "mode": "remote"})
+    r = client.post(f"/attendance/groups/{uni.classes.id}/lists", data={"date": f"{at(5, 8, 30):%Y-%m-%dT%H:%M}", "mode": "remote"})
     assert r.status_code == 303 and "/attendance/lists/" in r.headers["Location"]
-    r = client.post(f"/attendance/groups/{uni.classes.id}/lists", data={"date": "2026-01-05T08:30", "mode": "remote"})
+    r = client.post(f"/attendance/groups/{uni.classes.id}/lists", data={"date": f"{at(5, 8, 30):%Y-%m-%dT%H:%M}", "mode": "remote"})
     assert r.status_code == 409 and "already exists" in r.text
     r = client.post(f"/attendance/groups/{uni.classes.id}/lists", data={"date": "not a date", "mode": "remote"})
     assert r.status_code == 400
-    r = client.post(f"/attendance/groups/{uni.classes.id}/lists", data={"date": "2026-01-06T08:30", "mode": "bogus"})
+    r = client.post(f"/attendance/groups/{uni.classes.id}/lists", data={"date": f"{at(6, 8, 30):%Y-%m-%dT%H:%M}", "mode": "bogus"})
     assert r.status_code == 400
+    r = client.post(f"/attendance/groups/{uni.classes.id}/lists", data={"date": "1900-01-01T08:00", "mode": "remote"})
+    assert r.status_code == 409 and "The date is outside the group" in r.text
     assert len(att.lists(uni.classes)) == 3
     page = client.get(f"/attendance/groups/{uni.classes.id}").text
     assert page.count("/attendance/lists/") == 3

@@ -127,6 +127,11 @@ def test_lecturer_creates_meeting_and_dates_from_rule(client, auth, app, m):
     backwards = client.post(f"/meetings/manage/{meeting.id}", data={**rule, "start_time": "15:00", "end_time": "14:00"})
     assert backwards.status_code == 422 and 'name="day"' not in backwards.get_data(as_text=True)  # told at the preview
     assert "Koniec musi być po początku." in backwards.get_data(as_text=True)  # the page is in Polish
+    past = {**rule, "start_date": "2020-01-06", "end_date": "2020-03-06", "action": "create", "day": ["2020-01-06"]}
+    old = client.post(f"/meetings/manage/{meeting.id}", data=past)
+    assert old.status_code == 422 and "Nowy termin nie może być w przeszłości (2020-01-06)." in old.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(MeetingDate.id)).filter_by(meeting_id=meeting.id)) == 2
     page = client.get(f"/meetings/manage/{meeting.id}").get_data(as_text=True)
     assert page.count('data-testid="date-row"') == 2 and "Dyżur" in page
     assert all(f"/meetings/manage/dates/{d.id}/participants" in page for d in dates)

@@ -44,6 +44,7 @@ def create_list(user, group, date, mode):
     _check_choice(mode, LIST_MODES, "mode")
     _require_students(group)
     date = date.replace(microsecond=0)
+    _check_in_term(group, date)
     # ON CONFLICT DO NOTHING: a simultaneous second creation is refused, never a 500.
     stmt = _insert(AttendanceList.__table__).values(
         group_id=group.id, owner_id=user.id, date=date, mode=mode, created_at=clock.now()
@@ -54,6 +55,16 @@ def create_list(user, group, date, mode):
                        ld("Lista obecności na to spotkanie już istnieje.",
                           "An attendance list for this meeting already exists."))
     return db.session.get(AttendanceList, new_id)
+
+
+def _check_in_term(group, date):
+    """A list is for a meeting of the group: within its term (up to the day the term is settled),
+    not in 1900 nor in 2999."""
+    term = group.unit.edition.term
+    if not term.start_date <= date.date() <= term.finish_date:
+        raise invalid("date_outside_term", "The date is outside the group's term.",
+                      ld(f"Data jest poza semestrem grupy ({term.start_date.isoformat()} – {term.finish_date.isoformat()}).",
+                         f"The date is outside the group's term ({term.start_date.isoformat()} – {term.finish_date.isoformat()})."))
 
 
 def create_from_tt(user, group, mode):

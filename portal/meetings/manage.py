@@ -68,6 +68,17 @@ def check_span(start, end):
         raise invalid("end_time", "The end must be after the start.", "Koniec musi być po początku.")
 
 
+def check_new_dates(days, start_time, end_time, now=None):
+    """What new dates from a rule must be: ending after they start, and none of them already
+    begun (a rule from 2020 made a date in 2020). The preview asks it too."""
+    check_span(start_time, end_time)
+    now = now or clock.now()
+    past = [day for day in days if datetime.combine(day, start_time) <= now]
+    if past:
+        raise invalid("start_date", f"A new date cannot be in the past ({past[0].isoformat()}).",
+                      f"Nowy termin nie może być w przeszłości ({past[0].isoformat()}).")
+
+
 def _check_times(start, end, reg_start, reg_end, seats, reserve):
     check_span(start, end)
     if reg_end < reg_start or reg_end > start:
@@ -101,6 +112,7 @@ def add_dates(actor, meeting, days, start_time, end_time, seats_limit, reserve_s
         raise not_meeting_lecturer()
     if not days or len(days) > 366:
         raise invalid("dates", "Give 1..366 dates.", "Podaj od 1 do 366 terminów.")
+    check_new_dates(days, start_time, end_time)
     room = _room(room_id)
     comment = ld(comment_pl.strip(), (comment_en or "").strip() or None) if (comment_pl or "").strip() else None
     created = []

@@ -121,10 +121,10 @@ def manage_meeting(meeting_id):
         if form.validate_on_submit():
             f = form
             try:
-                ops.check_span(f.start_time.data, f.end_time.data)
                 preview = calendar.generate_dates(f.start_date.data, f.end_date.data, f.number.data, f.frequency.data,
                                                   int(f.week_day.data) if f.week_day.data else None,
                                                   f.use_calendar.data, meeting.faculty_id, f.start_even.data)
+                ops.check_new_dates(preview, f.start_time.data, f.end_time.data)
             except ServiceError as err:
                 db.session.rollback()
                 flash_error(err)
