@@ -120,3 +120,23 @@ def test_long_words_people_type_wrap_on_a_phone(app, demo_server, browser):
             assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], path
         finally:
             context.close()
+
+
+def test_undoing_at_once_asks_first(demo_server, browser):
+    """Sign out of all devices asks; dismissed, nothing happens; accepted, it is done."""
+    context = browser.new_context(locale="pl-PL", viewport=PHONE)
+    page = context.new_page()
+    try:
+        browser_login(page, demo_server.url, "student1")
+        page.goto(demo_server.url + "/account/sessions")
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.click("[data-testid=end-all]")
+        assert asked == ["Wylogować ze wszystkich urządzeń, także z tego?"]
+        assert page.goto(demo_server.url + "/account/sessions").url.endswith("/account/sessions")  # still signed in
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("[data-testid=end-all]")
+        page.wait_for_url(lambda url: "/account/sessions" not in url)
+        assert "/login" in page.goto(demo_server.url + "/account/sessions").url
+    finally:
+        context.close()

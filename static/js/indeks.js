@@ -25,3 +25,9 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("htmx:beforeRequest", function (event) {
   if (document.hidden && event.detail.elt.hasAttribute("data-poll")) { event.preventDefault(); }
 });
+// Forms that undo something at once (sign out everywhere, close a registration, delete) ask
+// first; without JavaScript they post as they are.
+document.addEventListener("submit", function (event) {
+  var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) { event.preventDefault(); }
+}, true);
