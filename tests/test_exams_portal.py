@@ -323,3 +323,16 @@ def test_my_exams_lists_a_request_waiting_and_runs_a_draw_that_is_due(app, clien
     page = client.get("/exams/").get_data(as_text=True)
     assert "group 1, slot 1" in page and "waiting for the draw" not in page
     assert seat_of(app, uni.students[0]) == ex.slot1.id
+
+
+def test_ranked_preferences_stay_chosen_while_they_wait(app, client, auth, uni):
+    ex = ExamFactory(app).setup(uni, micro_round_length=60, micro_break_length=0, has_priorities=True,
+                                preferences_limit=2)
+    auth.login("stud1")
+    en(client)
+    r = client.post(f"/exams/{ex.exam.id}/preferences", data={"pref00": ex.slot2.id, "pref01": ex.slot1.id}, headers=HX)
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+    page = client.get(f"/exams/{ex.exam.id}").get_data(as_text=True)
+    first, second = page.split('name="pref00"')[1].split('name="pref01"')
+    assert f'<option value="{ex.slot2.id}" selected>' in first and f'<option value="{ex.slot1.id}" selected>' not in first
+    assert f'<option value="{ex.slot1.id}" selected>' in second
