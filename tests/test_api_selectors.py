@@ -82,6 +82,13 @@ def test_secondary_fields(client, uni, units_api):
     assert get(client, "units_primary", fields="id|groups[note]").status_code == 200
 
 
+def test_a_field_named_twice_is_asked_for_once(client, uni, units_api):
+    both = get(client, "units", fields="groups[number]|id|groups[note]").get_json()[0]
+    assert both == {"groups": [{"number": 1, "note": "group 1"}], "id": str(uni.lecture_unit.id)}
+    assert get(client, "units", fields="id|id").get_json()[0] == {"id": str(uni.lecture_unit.id)}
+    assert get(client, "units", fields="groups|groups[note]").get_json()[0] == {"groups": [{"note": "group 1"}]}
+
+
 @pytest.mark.parametrize("selector,error,field", [
     ("nope", "field_not_found", "nope"),
     ("id|groups[nope]", "field_not_found", "nope"),
@@ -97,6 +104,7 @@ def test_field_errors(client, uni, units_api, selector, error, field):
 
 
 @pytest.mark.parametrize("selector", ["id[", "]", "id]", "groups[number", "[id]", "id||", "a[b]]",
+                                      "groups[]", "groups[ ]|id",
                                       "groups[" * 40 + "]" * 40])
 def test_malformed_selectors(client, uni, units_api, selector):
     r = get(client, "units", fields=selector)

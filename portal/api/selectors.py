@@ -6,7 +6,9 @@ MAX_DEPTH = 12
 
 
 def parse(text):
-    """Parse a selector into {name: sub-selector text or None}, keeping order."""
+    """Parse a selector into {name: sub-selector text or None}, keeping order. A field named
+    twice is asked for once: `groups[number]|groups[capacity]` is `groups[number|capacity]`
+    (a plain `groups` beside bracketed ones adds nothing); empty brackets are refused."""
     result, i, n = {}, 0, len(text)
     while i < n:
         j = i
@@ -22,13 +24,17 @@ def parse(text):
             if depth:
                 raise param_invalid("fields", "unbalanced brackets")
             sub = text[j + 1:k - 1]
+            if not sub.strip():
+                raise param_invalid("fields", f"empty brackets after {name or 'a field'}")
             j = k
         elif j < n and text[j] == "]":
             raise param_invalid("fields", "unbalanced brackets")
         if not name:
             if sub is not None or (j < n):
                 raise param_invalid("fields", "empty field name")
-        else:
+        elif name in result and sub is not None:
+            result[name] = sub if result[name] is None else f"{result[name]}|{sub}"
+        elif name not in result:
             result[name] = sub
         if j < n and text[j] != "|":
             raise param_invalid("fields", f"unexpected character after {name}")
