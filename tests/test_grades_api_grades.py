@@ -135,3 +135,18 @@ def test_old_examrep_objects(api, uni):
     body = ok(api.call("services/examrep/exam_session", exam_id=uni.general.id, number=2))
     assert body["number"] == 2 and body["examrep_id"] == str(uni.general.id)
     err(api.call("services/examrep/exam", id="77"), 400, "object_not_found")
+
+
+def test_date_acquisition_is_a_datetime_as_the_reference_says(api, app, uni):
+    """grades: "time of grade acquisition as datetime string"; examrep2: "datetime of grade acquisition"."""
+    from datetime import date
+    with app.app_context():
+        g = db.session.get(Grade, uni.grade.id)
+        g.date_acquisition = date(2026, 1, 15)
+        db.session.commit()
+    r = api.call("services/grades/grade", user=uni.student, exam_id=uni.general.id, exam_session_number=1,
+                 fields="date_acquisition")
+    assert r.get_json() == {"date_acquisition": "2026-01-15 00:00:00"}
+    r = api.call("services/examrep2/student_grade", user=uni.coordinator, examrep_id=uni.general.id,
+                 examrep_session_number=1, student_id=uni.student.id, fields="date_acquisition")
+    assert r.status_code == 200 and r.get_json() == {"date_acquisition": "2026-01-15 00:00:00"}, r.get_json()

@@ -7,7 +7,7 @@ from ..api.registry import F, P, attr, id_attr, module, ref, resource
 from ..extensions import db
 from ..university.models import GradeType, GradeValue
 from . import access, queries, services
-from .api_common import (declare, decimal_str, deferred_ref, fmt_d, fmt_dt, need_scope, opt,
+from .api_common import (declare, decimal_str, deferred_ref, fmt_dt, need_scope, opt,
                          parse_date, parse_date_modified, primary_only)
 from .models import REPORT_TYPES
 
@@ -116,7 +116,7 @@ STUDENT_GRADE = resource(M + "student_grade", {
     "resignation": F(lambda s, call: bool(s.grade and s.grade.resignation)),
     "inactive_links": F(lambda s, call: bool(s.grade and s.grade.inactive_links)),
     "why_cannot_edit": F(_why),
-    "date_acquisition": _g("date_acquisition", fmt_d),
+    "date_acquisition": _g("date_acquisition", fmt_dt),  # a DateTime, as the reference says
     "examrep_session": primary_only(ref(lambda s, call: s.session, M + "examrep_session", primary=False)),
 })
 USER_GRADE = resource(M + "user_grade", {name: STUDENT_GRADE.fields[name] for name in

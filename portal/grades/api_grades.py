@@ -8,7 +8,7 @@ from ..api.registry import F, P, attr, id_attr, module, ref, resource
 from ..extensions import db
 from ..university.models import GradeType, Term
 from . import access, queries, services
-from .api_common import declare, decimal_str, fmt_d, fmt_dt, primary_only
+from .api_common import declare, decimal_str, fmt_dt, primary_only
 from .api_examrep2 import UPDATE_PARAMS, update_from_call
 
 module("services/grades", "Grades", "These methods allow you to access information about user's grades.")
@@ -41,7 +41,7 @@ GRADE = resource(M + "grade", {
     "private_comment": F(_private),
     "grade_type_id": F(lambda g, call: g.report.grade_type_id),
     "date_modified": F(lambda g, call: fmt_dt(g.date_modified)),
-    "date_acquisition": F(lambda g, call: fmt_d(g.date_acquisition)),
+    "date_acquisition": F(lambda g, call: fmt_dt(g.date_acquisition)),  # a DateTime, as the reference says
     "modification_author": id_attr("modified_by_id"),
     "course_edition": primary_only(ref(lambda g, call: g.report.edition, "services/courses/course_edition",
                                         primary=False)),
