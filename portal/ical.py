@@ -2,6 +2,8 @@
 
 Times carry TZID of the institution's zone, and the file holds that zone's VTIMEZONE
 (RFC 5545, 3.6.5), so calendars that do not know the zone by name still place them right."""
+from datetime import date
+
 from flask import Response
 from icalendar import Calendar, Event, vCalAddress
 
@@ -38,7 +40,12 @@ def build_calendar(name, events, method=None):
                     address.params["ROLE"] = "REQ-PARTICIPANT"
                 event.add(key, address)
         cal.add_component(event)
-    cal.add_missing_timezones()
+    # The zone's rules for the years the events are in (icalendar's default stops in 2038), and
+    # without the English COMMENT icalendar puts in every VTIMEZONE.
+    years = [item[key].year for item in events for key in ("start", "end")] or [clock.now().year]
+    cal.add_missing_timezones(first_date=date(max(min(years) - 1, 1), 1, 1), last_date=date(min(max(years) + 2, 9999), 1, 1))
+    for zone_part in cal.walk("VTIMEZONE"):
+        zone_part.pop("COMMENT", None)
     return cal.to_ical()
 
 

@@ -160,6 +160,7 @@ def test_icalendar(client, auth, ex):
     # RFC 5545: every TZID used is defined by a VTIMEZONE in the file
     zones = [str(z["tzid"]) for z in cal.walk("VTIMEZONE")]
     assert zones == ["Europe/Warsaw"] and events[0]["dtstart"].params["TZID"] == "Europe/Warsaw"
+    assert b"COMMENT" not in r.data  # icalendar's English note on the zone's years is left out
     assert "grupa 1, termin 1" in str(events[0]["description"])  # in the person's language (Polish here)
     client.post("/lang/en")
     cal = Calendar.from_ical(client.get("/exams/calendar.ics").data)
@@ -336,3 +337,15 @@ def test_ranked_preferences_stay_chosen_while_they_wait(app, client, auth, uni):
     first, second = page.split('name="pref00"')[1].split('name="pref01"')
     assert f'<option value="{ex.slot2.id}" selected>' in first and f'<option value="{ex.slot1.id}" selected>' not in first
     assert f'<option value="{ex.slot1.id}" selected>' in second
+
+
+def test_a_calendar_in_2045_has_the_zone_rules_of_2045(app):
+    """icalendar's zone rules stopped in 2038: a summer date later would have been an hour off."""
+    from datetime import datetime
+    from icalendar import Calendar
+    from portal.ical import build_calendar
+    with app.test_request_context():
+        text = build_calendar("x", [{"uid": "u", "start": datetime(2045, 7, 1, 9), "end": datetime(2045, 7, 1, 10),
+                                     "summary": "s"}])
+    summer = Calendar.from_ical(text).walk("VTIMEZONE")[0].walk("DAYLIGHT")[0]
+    assert b"20450326T030000" in summer.to_ical() and b"COMMENT" not in text  # CEST from 26 March 2045
