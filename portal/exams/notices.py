@@ -4,11 +4,8 @@ clicks tell them nothing.
 
 The iCalendar UID of a seat is the one of the "Export my exams" download.
 """
-from urllib.parse import urlsplit
-
-from flask import current_app, has_request_context, request
-
 from ..notifications import iso, link, notify
+from .calendar import exam_uid
 
 
 def _facts(exam, slot):
@@ -19,9 +16,8 @@ def _facts(exam, slot):
 
 
 def _ical(exam, slot, user, method):
-    host = request.host if has_request_context() else urlsplit(current_app.config["PORTAL_URL"]).netloc
     group = slot.group
-    return {"uid": f"exam-{exam.id}-slot-{slot.id}-user-{user.id}@{host}", "method": method,
+    return {"uid": exam_uid(exam.id, slot.id, user.id), "method": method,
             "start": iso(slot.start), "end": iso(slot.end),
             "summary": {lang: f"{text} ({exam.course_id})" for lang, text in exam.name.items()},
             "location": group.room.label if group.room is not None else None}
