@@ -201,3 +201,25 @@ def test_revoke_token(app, api, uni):
     assert r.status_code == 401
     with app.app_context():
         assert db.session.scalar(db.select(Token).filter_by(token=pair[0])).revoked
+
+
+def test_a_request_token_used_up_by_another_exchange_meanwhile_is_401(app, api, uni, client, auth, monkeypatch):
+    """Two exchanges of one verifier at once: the second may find the request token gone only
+    after its checks (the nonce's commit expires what it read). It is refused, never a 500."""
+    from portal.api import oauth
+    issued = form_answer(request_token(api))
+    pin = re.search(r'data-testid="pin"[^>]*>(\d+)<', approve(client, auth, issued["oauth_token"])
+                    .get_data(as_text=True)).group(1)
+    record = oauth.Verifier.record_nonce
+
+    def record_then_the_other_exchange_wins(self, nonce, req):
+        replayed = record(self, nonce, req)
+        db.session.execute(db.delete(Token).where(Token.token == issued["oauth_token"]))  # the other one
+        db.session.commit()
+        return replayed
+    monkeypatch.setattr(oauth.Verifier, "record_nonce", record_then_the_other_exchange_wins)
+    r = signed(api.client, "/services/oauth/access_token", api.consumer,
+               token=(issued["oauth_token"], issued["oauth_token_secret"]), verifier=pin)
+    assert r.status_code == 401, r.get_data(as_text=True)[:300]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Token.id)).filter_by(kind="access")) == 0

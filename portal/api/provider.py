@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from authlib.oauth1.errors import InvalidTokenError, OAuth1Error
 from authlib.oauth1.rfc5849.authorization_server import AuthorizationServer
 from flask import Response, current_app, request
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from .. import clock
 from ..extensions import db
@@ -57,12 +58,17 @@ class Provider(oauth.Verifier, AuthorizationServer):
 
     def create_token_credential(self, req):
         temporary = req.credential
-        user_id, scopes = temporary.user_id, temporary.scopes
+        try:
+            # Expired by the nonce's commit, the row is read again: gone when another exchange
+            # of the same verifier used it up meanwhile (a 500 once).
+            user_id, scopes, temporary_id = temporary.user_id, temporary.scopes, temporary.id
+        except ObjectDeletedError:
+            raise InvalidTokenError() from None
         db.session.expunge(temporary)
         # The request token is used up here, in the transaction that creates the access token:
         # of two exchanges of one verifier at once, the second deletes nothing (on PostgreSQL it
         # waits for the first's row lock) and is refused. Checks before this point may commit.
-        used = db.session.execute(db.delete(Token).where(Token.id == temporary.id, Token.kind == "request")
+        used = db.session.execute(db.delete(Token).where(Token.id == temporary_id, Token.kind == "request")
                                   .execution_options(synchronize_session=False)).rowcount
         if used != 1:
             raise InvalidTokenError()
