@@ -1,6 +1,8 @@
 """services/calendar/search lists a faculty's examination sessions beside its days off: each
 visible session of the faculty or its parents, from its first exam to its last."""
-from datetime import date, timedelta
+from datetime import timedelta
+
+from portal import clock
 
 
 from .factories_exams import ExamFactory
@@ -17,7 +19,7 @@ def test_examination_sessions_span_their_exams(app, api, uni):
     ex = factory.setup(uni)  # group 1 on day 7, group 2 on day 8
     hidden = factory.session(uni.faculty.id, status="in_preparation")  # staff only: not in the calendar
     factory.group(factory.exam(hidden, uni.course.id, uni.term.id), day=9)
-    d = date.today()
+    d = clock.today()  # the institution's day, as the factories' (not the machine's: they differ near midnight)
     r = search(api, uni, d, d + timedelta(days=30))
     assert r.status_code == 200, r.get_json()
     assert r.get_json() == [{"id": f"exam_session:{ex.session.id}", "name": {"pl": "Sesja zimowa", "en": "Winter session"},
