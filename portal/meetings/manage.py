@@ -62,8 +62,7 @@ def save_meeting(actor, meeting=None, *, name_pl, name_en=None, comment_pl=None,
 
 
 def check_span(start, end):
-    """A date's (or a rule's times of day): the end after the start. The rule's preview asks it
-    too, before anything is made."""
+    """A date's (or a rule's times of day): the end after the start."""
     if end <= start:
         raise invalid("end_time", "The end must be after the start.", "Koniec musi być po początku.")
 
