@@ -100,6 +100,10 @@ def run_migrations_online():
         # SQLite: foreign keys off while migrating (set before any transaction: inside one the
         # pragma does nothing), as table rebuilds need (a dropped table would cascade its
         # deletion); each such migration runs PRAGMA foreign_key_check before it commits.
+        # Writes while migrating count no page versions (portal.pagecache): the table may not
+        # be there yet, and no worker runs while migrations do.
+        from portal.pagecache import SKIP_VERSIONS
+        connection.info[SKIP_VERSIONS] = True
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
@@ -113,6 +117,7 @@ def run_migrations_online():
             with context.begin_transaction():
                 context.run_migrations()
         finally:
+            connection.info.pop(SKIP_VERSIONS, None)
             if sqlite:  # the connection goes back to the pool as every other one is
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 

@@ -3,6 +3,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
+from . import pagecache  # noqa: F401  (page_versions)
 from .auth.models import User  # noqa: F401
 from .university.models import *  # noqa: F401,F403
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from .. import clock
 from ..errors import ServiceError
 from ..extensions import db
+from ..pagecache import kept_page
 from ..university.models import ClassGroup
 from . import queries, services, summary
 from .forms import CreateListForm, FromTimetableForm, ModeForm
@@ -114,6 +115,7 @@ def _roster_context(lst, message=None):
 
 @bp.route("/lists/<int:list_id>")
 @login_required
+@kept_page
 def roster(list_id):
     """One meeting's list: every student with a button per kind of attendance."""
     lst = managed_list_or_404(list_id, queries.shown_list_options())

@@ -19,6 +19,7 @@ from flask_login import logout_user
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import OperationalError
 
+from .. import pagecache
 from ..database import side_write, write_intent
 from ..extensions import db
 from ..ids import int_id
@@ -59,7 +60,8 @@ def _forget_expired(user_id, now):
 
 # Built once: every signed-in request runs it, and building a joined select costs about as
 # much as running it.
-_SIGNED_IN = select(User, UserSession).join(UserSession, UserSession.user_id == User.id).where(
+# With them, the version of what pages show (portal.pagecache: whether a kept page still holds).
+_SIGNED_IN = select(User, UserSession, pagecache.VERSION).join(UserSession, UserSession.user_id == User.id).where(
     UserSession.id == bindparam("session"), User.id == bindparam("user"))
 
 
@@ -72,7 +74,7 @@ def load(flask_login_id):
     row = db.session.execute(_SIGNED_IN, {"session": session_id, "user": user_id}).first()
     if row is None:
         return None
-    user, record = row
+    user, record, user.page_version = row
     now = utcnow()
     if record.expired(now, *limits(record)):
         return None

@@ -115,6 +115,15 @@ class Exam(db.Model):
         start = self.registration_start + index * period
         return index, start, start + length
 
+    def time_boundaries(self, now):
+        """Moments no column holds that change what a page shows (portal.pagecache): while
+        registration runs in micro-rounds, the start and end of the round a request made
+        now belongs to (the next round's start comes after that end)."""
+        if not self.uses_micro_rounds or now < self.registration_start:
+            return ()
+        _index, start, end = self.micro_round(now)
+        return start, end
+
     # --- people -------------------------------------------------------------------------
     def edition(self):
         """The course edition, with its coordinators; remembered for the object's life (a

@@ -9,6 +9,7 @@ from ..auth.forms import BUTTONS, EmptyForm, submitted
 from ..database import begin_write, in_write_transaction, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
+from ..pagecache import kept_page
 from ..web import render_once
 from . import live, queries, reports, rounds, services as svc
 from .calendar import calendar_response
@@ -100,6 +101,7 @@ def refuse_in_place(exam, slot, err):
 
 @bp.route("/")
 @login_required
+@kept_page
 def index():
     """My exams: the exams of the courses I attend, and those I examine or coordinate."""
     user, now = me(), clock.now()
@@ -112,6 +114,7 @@ def index():
 
 @bp.route("/<int:exam_id>")
 @login_required
+@kept_page
 def exam_page(exam_id):
     """An exam: its groups, times, rooms, examiners and slots with free seats."""
     exam = _settle(load_exam(exam_id, *queries.slot_list_options()))

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..errors import ServiceError
 from ..extensions import db
+from ..pagecache import kept_page
 from . import access, csvio, grid as grid_mod, queries, services
 from .forms import ApplyImportForm, GradeRowForm, ImportForm
 from .models import STATUS_NAMES
@@ -53,6 +54,7 @@ def reports():
 
 @bp.route("/reports/<int:report_id>/sessions/<int:number>")
 @login_required
+@kept_page
 def session_grid(report_id, number):
     """A session's students grouped by class group, each row editable in place."""
     report, session, grid = load(report_id, number)

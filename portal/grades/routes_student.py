@@ -10,6 +10,7 @@ from .. import clock
 from ..auth.models import User
 from ..database import side_write
 from ..extensions import db
+from ..pagecache import kept_page
 from ..university.models import CourseEdition
 from . import queries, services
 from .models import Grade
@@ -62,6 +63,7 @@ def index():
 
 @bp.route("/my")
 @login_required
+@kept_page
 def my_grades():
     """My grades, one term at a time, with the term average and the latest changes."""
     book = queries.GradeBook(current_user.id)

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ..auth.forms import submitted
+from ..pagecache import kept_page
 from ..security.redirects import safe_next
 from ..web import nav_for
 
@@ -11,6 +12,7 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 @login_required
+@kept_page
 def index():
     """The signed-in person's home page, with what their roles let them do."""
     return render_template("home/index.html", items=nav_for(current_user))

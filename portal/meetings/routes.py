@@ -8,6 +8,7 @@ from ..auth.forms import BUTTONS, submitted
 from ..errors import ServiceError
 from ..langdict import ld, pick
 from ..database import reads_first
+from ..pagecache import kept_page
 from ..web import render_once
 from . import queries, services
 from .blueprint import attempt, bp, load
@@ -50,6 +51,7 @@ def booking_context(date, form=None, error=None, done=None, check=None):
 
 @bp.route("/")
 @login_required
+@kept_page
 def index():
     """Meetings available to me, with their upcoming dates."""
     meetings = queries.available_meetings(current_user)
@@ -68,6 +70,7 @@ def meeting(meeting_id):
 
 @bp.route("/dates/<int:date_id>")
 @login_required
+@kept_page
 def date(date_id):
     """A date: seats, reserve places, my status and the sign-up form."""
     d = load(queries.visible_date, date_id)
