@@ -76,7 +76,7 @@ def line(name, results):
     stmts = sorted({r[1] for r in results})
     statuses = sorted({r[2] for r in results})
     shown = str(stmts[0]) if len(stmts) == 1 else f"{stmts[0]}-{stmts[-1]}"
-    print(f"{name:<34} {cpu:>8.2f} {shown:>10} {calls:>9}  {','.join(map(str, statuses))}")
+    print(f"{name:<38} {cpu:>8.2f} {shown:>10} {calls:>9}  {','.join(map(str, statuses))}")
     return {"cpu_ms": round(cpu, 2), "statements": stmts, "statuses": statuses, "kcalls": calls}
 
 
@@ -125,7 +125,20 @@ def main():
     current = clients["student1"].get(slots, headers={"HX-Request": "true"}).headers.get("ETag", "")
     sub = {"substantiation": str(rush.substantiation_id)}
     paths = [("apisrv/now", get(app.test_client(), "/services/apisrv/now"), repeat, True)]
-    paths += [(name, get(clients[login], path), repeat, True) for name, (login, path) in pages.items()]
+    keep = app.config["PORTAL_PAGE_KEEP_SECONDS"]
+
+    def rendered(send):  # the page rendered for the request: nothing kept (a first view, a change)
+        def render(i):
+            app.config["PORTAL_PAGE_KEEP_SECONDS"] = 0
+            try:
+                return send(i)
+            finally:
+                app.config["PORTAL_PAGE_KEEP_SECONDS"] = keep
+        return render
+
+    paths += [(f"{name} (rendered)", rendered(get(clients[login], path)), repeat, True)
+              for name, (login, path) in pages.items()]
+    paths += [(f"{name} (again: kept)", get(clients[login], path), repeat, True) for name, (login, path) in pages.items()]
     paths += [("notification count (htmx, 1/min)", get(clients["student1"], "/notifications/badge"), repeat, True)]
     paths += [("live seats poll: unchanged (304)", poll(slots, lambda: current), repeat, True),
               ("live seats poll: changed (200)", poll(slots, lambda: 'W/"stale"'), repeat, True)]
@@ -140,7 +153,7 @@ def main():
     heap.settle()  # as app.py does in every gunicorn worker: what is loaded so far is frozen
     print(f"Indeks in-process cost per request ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, "
           f"median of {repeat}; CPU of this process)")
-    print(f"{'':<34} {'CPU ms':>8} {'SQL':>10} {'k calls':>9}  statuses")
+    print(f"{'':<38} {'CPU ms':>8} {'SQL':>10} {'k calls':>9}  statuses")
     figures = {}
     for name, send, n, warm in paths:
         if args.only and name not in args.only:

@@ -114,8 +114,9 @@ class Server:
                 self.proc.wait()
 
 
-def indeks(db_url, secret, workers):
-    return Server("app:app", workers, env={"DATABASE_URL": db_url, "SECRET_KEY": secret},
+def indeks(db_url, secret, workers, **config):
+    """Indeks under gunicorn; `config`: environment settings (PORTAL_PAGE_KEEP_SECONDS="0")."""
+    return Server("app:app", workers, env={"DATABASE_URL": db_url, "SECRET_KEY": secret, **config},
                   probe="/services/apisrv/now")
 
 

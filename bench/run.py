@@ -9,7 +9,9 @@ rush (bench/scenario.py), start Indeks and the bare Flask app (bench/bare.py) on
 gunicorn settings (4 sync workers, backlog 4096), sign the people in, then let wrk
 (bench/load.lua: each request with a signed-in person's cookie and CSRF token) measure
   - the bare app and services/apisrv/now, the pages a student or lecturer opens daily (on
-    PostgreSQL only with --postgresql-pages);
+    PostgreSQL only with --postgresql-pages): opened again and again by one person, as in a
+    rush's reloads (answered from what each worker kept, portal/pagecache.py), then each
+    rendered anew by a server that keeps nothing (PORTAL_PAGE_KEEP_SECONDS=0);
   - the exam rush: `--students` distinct students on as many connections keep clicking "pick"
     on one slot of `--seats` seats (the first seats, then refusals, as in a real rush);
   - the consultation rush: the same on a date of `--seats` seats + `--reserve` reserve places;
@@ -123,6 +125,14 @@ def measure(label, app, db_url, args, tmp, two_hosts, with_pages):
         for name, (login, path) in (pages.items() if with_pages else ()):
             show(run_wrk(f"GET {name} ({login})", portal, path, single[login], pc, d), pc, base,
                  GOALS["pages"])
+        if with_pages:  # the same pages each rendered for every request (nothing kept: a first view)
+            rendering = harness.indeks(db_url, secret, args.workers, PORTAL_PAGE_KEEP_SECONDS="0")
+            servers.append(rendering)
+            for login, path in pages.values():
+                run_wrk("warm-up", rendering, path, single[login], 8, 1)
+            for name, (login, path) in pages.items():
+                show(run_wrk(f"  rendered: {name}", rendering, path, single[login], pc, d), pc, base)
+            rendering.stop()
         n, rd = args.students, args.rush_duration
         base_rush = show(run_wrk("bare Flask: GET /", bare_app, "/", anonymous, n, rd), n)
         ok &= rush_both(app, rush, 0, [portal], crowd, base_rush, args, "")
