@@ -98,7 +98,8 @@ def _bump(conn):
 
 @event.listens_for(Engine, "rollback")
 def _forget(conn):
-    conn.info.pop(_WROTE, None)
+    if not conn.invalidated:  # a lost connection's info cannot be read (nor can it have committed)
+        conn.info.pop(_WROTE, None)
 
 
 @event.listens_for(Pool, "reset")
