@@ -2,6 +2,8 @@
 --
 --   wrk -s bench/load.lua URL -- PEOPLE_FILE METHOD [BODY] [IF_NONE_MATCH]
 --
+-- METHOD PAGE is a GET as a browser loads a page (a reload): without the HX-Request header that
+-- every other request carries, as htmx's clicks and polls do.
 -- PEOPLE_FILE has one "cookie<TAB>csrf-token[<TAB>etag]" line per person (the ETag, if any, is
 -- sent as If-None-Match, as an open page's poller does). wrk's threads take disjoint
 -- shares of the lines and send their requests round-robin over their share, so with as many
@@ -21,10 +23,12 @@ local people = {}
 local next_person = 0
 statuses = {}  -- global: done() reads it from each thread
 local method, body, etag
+local htmx = true
 
 function init(args)
   local file = assert(io.open(args[1], "r"))
   method = args[2] or "GET"
+  if method == "PAGE" then method, htmx = "GET", false end
   body = args[3]
   if body == "" then body = nil end
   etag = args[4]
@@ -48,7 +52,8 @@ function request()
   next_person = next_person % #people + 1
   local p = people[next_person]
   -- the User-Agent the people signed in with: Flask-Login's session protection compares it
-  local headers = {["HX-Request"] = "true", ["User-Agent"] = "indeks-bench"}
+  local headers = {["User-Agent"] = "indeks-bench"}
+  if htmx then headers["HX-Request"] = "true" end
   if p.cookie ~= "" then headers["Cookie"] = p.cookie end
   if p.token ~= "" then headers["X-CSRFToken"] = p.token end
   local tag = (p.etag ~= "" and p.etag) or etag

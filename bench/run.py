@@ -117,21 +117,21 @@ def measure(label, app, db_url, args, tmp, two_hosts, with_pages):
         anonymous = harness.anonymous_file(tmp)
         pc, d = args.page_connections, args.duration
         for login, path in pages.values():  # every worker compiles its templates before measuring
-            run_wrk("warm-up", portal, path, single[login], 8, 1)
+            run_wrk("warm-up", portal, path, single[login], 8, 1, method="PAGE")
         print(HEADER)
         base = show(run_wrk("bare Flask: GET / (a JSON string)", bare_app, "/", anonymous, pc, d), pc)
         show(run_wrk("GET services/apisrv/now", portal, "/services/apisrv/now", anonymous, pc, d), pc,
              base, GOALS["now"])
         for name, (login, path) in (pages.items() if with_pages else ()):
-            show(run_wrk(f"GET {name} ({login})", portal, path, single[login], pc, d), pc, base,
+            show(run_wrk(f"GET {name} ({login})", portal, path, single[login], pc, d, method="PAGE"), pc, base,
                  GOALS["pages"])
         if with_pages:  # the same pages each rendered for every request (nothing kept: a first view)
             rendering = harness.indeks(db_url, secret, args.workers, PORTAL_PAGE_KEEP_SECONDS="0")
             servers.append(rendering)
             for login, path in pages.values():
-                run_wrk("warm-up", rendering, path, single[login], 8, 1)
+                run_wrk("warm-up", rendering, path, single[login], 8, 1, method="PAGE")
             for name, (login, path) in pages.items():
-                show(run_wrk(f"  rendered: {name}", rendering, path, single[login], pc, d), pc, base)
+                show(run_wrk(f"  rendered: {name}", rendering, path, single[login], pc, d, method="PAGE"), pc, base)
             rendering.stop()
         n, rd = args.students, args.rush_duration
         base_rush = show(run_wrk("bare Flask: GET /", bare_app, "/", anonymous, n, rd), n)
