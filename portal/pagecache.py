@@ -39,7 +39,6 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import DDL, DateTime, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import Pool
 
 from . import clock
 from .extensions import db
@@ -81,30 +80,18 @@ def _note_write(conn, cursor, statement, parameters, context, executemany):
         conn.info[_WROTE] = True
 
 
-@event.listens_for(Engine, "after_cursor_execute")
-def _bump_autocommitted(conn, cursor, statement, parameters, context, executemany):
-    # PostgreSQL: a write outside a transaction (a `reads_first` read connection; the portal
-    # writes only after begin_write, so this is a safety net) has committed already.
-    if _WROTE in conn.info and conn.dialect.name == "postgresql" and conn.connection.driver_connection.autocommit:
-        del conn.info[_WROTE]
-        cursor.execute(_BUMP)
-
-
 @event.listens_for(Engine, "commit")
 def _bump(conn):
     if conn.info.pop(_WROTE, False):
-        conn.exec_driver_sql(_BUMP)  # inside the transaction that wrote: seen exactly with its rows
+        # Inside the transaction that wrote: seen exactly with its rows. (Every write is in a
+        # transaction: PostgreSQL's autocommit reads of `reads_first` requests end at begin_write.)
+        conn.exec_driver_sql(_BUMP)
 
 
 @event.listens_for(Engine, "rollback")
 def _forget(conn):
     if not conn.invalidated:  # a lost connection's info cannot be read (nor can it have committed)
         conn.info.pop(_WROTE, None)
-
-
-@event.listens_for(Pool, "reset")
-def _forget_at_reset(dbapi_connection, connection_record, reset_state):
-    connection_record.info.pop(_WROTE, None)  # rolled back on its way to the pool
 
 
 # --- the moments a page depends on ---------------------------------------------------------
@@ -155,7 +142,6 @@ class _Page:
     version: int
     until: datetime
     body: bytes
-    headers: tuple  # what the view set (the app's own headers are added to every answer anyway)
 
 
 class _KeptPages(Kept):
@@ -211,7 +197,7 @@ def kept_page(view):
         kept = _kept()
         page = kept.get(key)
         if page is not None and page.version == version and now < page.until:
-            return current_app.response_class(page.body, headers=page.headers)
+            return current_app.response_class(page.body)  # text/html, as kept
         limit = min(now + timedelta(seconds=current_app.config["PORTAL_PAGE_KEEP_SECONDS"]), _next_midnight(now))
         noted = [now, limit]
         token = _noting.set(noted)
@@ -221,7 +207,6 @@ def kept_page(view):
             _noting.reset(token)
         if (response.status_code == 200 and response.mimetype == "text/html" and not session.modified
                 and not response.direct_passthrough and "Set-Cookie" not in response.headers):
-            headers = tuple((k, v) for k, v in response.headers.items() if k != "Content-Length")
-            kept.keep(key, _Page(version, noted[1], response.get_data(), headers))
+            kept.keep(key, _Page(version, noted[1], response.get_data()))
         return response
     return wrapper
