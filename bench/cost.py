@@ -145,10 +145,12 @@ def main():
     # The rush in the order it happens: 30 seats taken, then refusals (and winners clicking again).
     paths += [("exam pick (seat taken)", post(pick), rush.seats, False),
               ("exam refusal (slot full)", post(pick, offset=rush.seats), repeat, True),
+              ("exam refusal (again: kept)", post(pick, offset=rush.seats), repeat, True),
               ("exam refusal (has this seat)", post(pick), min(repeat, rush.seats), True),
               ("consultation sign-up (seat)", post(sign_up, sub), rush.seats, False),
               ("consultation sign-up (reserve)", post(sign_up, sub, rush.seats), rush.reserve, False),
-              ("consultation refusal (full)", post(sign_up, sub, rush.seats + rush.reserve), repeat, True)]
+              ("consultation refusal (full)", post(sign_up, sub, rush.seats + rush.reserve), repeat, True),
+              ("consultation refusal (again: kept)", post(sign_up, sub, rush.seats + rush.reserve), repeat, True)]
     from portal import heap
     heap.settle()  # as app.py does in every gunicorn worker: what is loaded so far is frozen
     print(f"Indeks in-process cost per request ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, "
@@ -161,7 +163,8 @@ def main():
                 send(i)  # keep the rush in order
             continue
         if warm:
-            send(0)  # templates compiled, SQL cached: what a long-running worker pays
+            send(-1)  # templates compiled, SQL cached: what a long-running worker pays (the rush: someone
+            # else's click, so that each measured click is its person's first, or again)
         if args.sql == name:
             counter.log = []
             send(0)

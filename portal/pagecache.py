@@ -23,8 +23,14 @@ sign-in, language and address, and given again while both of these hold:
   PORTAL_PAGE_KEEP_SECONDS. Rows may name moments of their own that no column holds
   (`time_boundaries(now)`: a micro-round's end).
 
-Never kept: pages with a flashed message waiting, htmx requests, anything but a 200
-text/html answer, an answer whose request changed the session, anything while templates
+A refused form marked `@kept_refusal` (a click on a full slot, a sign-up for a full
+consultation) is kept the same way, for the same sign-in and the same form: in a rush a
+student clicks again and again, and every click is refused alike until someone gives a seat
+up, which is a write. Only answers that changed nothing are worth keeping (4xx): an answer
+whose request committed a change moved the version on, so it is never given again.
+
+Never kept: pages with a flashed message waiting, htmx page requests, anything but a 200
+text/html answer (a 4xx one for refusals), an answer whose request changed the session, anything while templates
 reload (debug), anything while CSRF tokens expire (WTF_CSRF_TIME_LIMIT set: each page then
 carries a token signed for it), and anything when PORTAL_PAGE_KEEP_SECONDS is 0.
 """
@@ -142,6 +148,8 @@ class _Page:
     version: int
     until: datetime
     body: bytes
+    status: int = 200
+    headers: tuple = ()  # (name, value) pairs a refusal carries (HX-Reswap)
 
 
 class _KeptPages(Kept):
@@ -173,31 +181,38 @@ def _kept():
 
 
 def _key():
-    return (request.scheme, request.host, request.script_root, request.full_path, current_user.id,
-            current_user.session_id, session.get(current_app.config["WTF_CSRF_FIELD_NAME"]), str(get_locale()))
+    key = (request.scheme, request.host, request.script_root, request.full_path, current_user.id,
+           current_user.session_id, session.get(current_app.config["WTF_CSRF_FIELD_NAME"]), str(get_locale()))
+    if request.method == "GET":
+        return key
+    # A form's answer: what was sent (the CSRF token aside: protect() has checked it, and any
+    # valid token of this session answers alike) and how (htmx or not, into which target).
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    return key + (request.method, request.headers.get("HX-Request"), request.headers.get("HX-Target"),
+                  tuple(sorted((k, v) for k, v in request.form.items(multi=True) if k != field)))
 
 
-def _keepable():
+def _keepable(method):
     config = current_app.config
     seconds = config["PORTAL_PAGE_KEEP_SECONDS"]
-    return (seconds > 0 and request.method == "GET" and not current_app.jinja_env.auto_reload
+    return (seconds > 0 and request.method == method and not current_app.jinja_env.auto_reload
             and config["WTF_CSRF_TIME_LIMIT"] is None  # a kept page's forms would carry an older token
-            and "HX-Request" not in request.headers and "_flashes" not in session
+            and "_flashes" not in session and (method != "GET" or "HX-Request" not in request.headers)
             and current_user.is_authenticated and getattr(current_user, "page_version", None) is not None)
 
 
-def kept_page(view):
-    """Answer a GET page from what this worker kept, while nothing it shows has changed (see
-    the module docstring); put it under @login_required."""
+def _kept_view(view, method, keeps, headers=()):
+    """`view`, answered from what was kept for the same request while nothing it read changed;
+    an answer `keeps(response)` approves is kept (with its `headers`)."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not _keepable():
+        if not _keepable(method):
             return view(*args, **kwargs)
         key, version, now = _key(), current_user.page_version, clock.now()
         kept = _kept()
         page = kept.get(key)
         if page is not None and page.version == version and now < page.until:
-            return current_app.response_class(page.body)  # text/html, as kept
+            return current_app.response_class(page.body, page.status, page.headers)  # text/html, as kept
         limit = min(now + timedelta(seconds=current_app.config["PORTAL_PAGE_KEEP_SECONDS"]), _next_midnight(now))
         noted = [now, limit]
         token = _noting.set(noted)
@@ -205,8 +220,24 @@ def kept_page(view):
             response = make_response(view(*args, **kwargs))
         finally:
             _noting.reset(token)
-        if (response.status_code == 200 and response.mimetype == "text/html" and not session.modified
+        if (keeps(response) and response.mimetype == "text/html" and not session.modified
                 and not response.direct_passthrough and "Set-Cookie" not in response.headers):
-            kept.keep(key, _Page(version, noted[1], response.get_data()))
+            kept.keep(key, _Page(version, noted[1], response.get_data(), response.status_code,
+                                 tuple((name, response.headers[name]) for name in headers if name in response.headers)))
         return response
     return wrapper
+
+
+def kept_page(view):
+    """Answer a GET page from what this worker kept, while nothing it shows has changed (see
+    the module docstring); put it under @login_required."""
+    return _kept_view(view, "GET", lambda response: response.status_code == 200)
+
+
+def kept_refusal(view):
+    """Answer a form sent again from what this worker kept while nothing has changed, if it
+    was refused (a 4xx answer): in a rush a student clicks a full slot again and again, and
+    every click would be refused alike until someone gives a seat up, which is a write. An
+    answer that changed something is never given again: its own commit moved the version on.
+    Put it under @login_required (the CSRF token is checked before)."""
+    return _kept_view(view, "POST", lambda response: 400 <= response.status_code < 500, headers=("HX-Reswap",))

@@ -170,8 +170,6 @@ def test_sign_in_bookkeeping_and_rolled_back_writes_keep_the_version(app, ex):
     with app.app_context():
         db.session.execute(update(Exam).where(Exam.id == e.exam.id).values(code="X-2"))
         db.session.commit()
-    with app.app_context():
-        print("CODE", db.session.get(Exam, e.exam.id).code)
     assert version(app) == before + 1
 
 
@@ -214,3 +212,82 @@ def test_a_consultation_page_is_kept_until_its_sign_up_closes(app, make, page):
     (kept,) = app.extensions["indeks_kept_pages"].values()
     assert kept.until == closes
 
+
+
+# --- kept refusals: a full slot clicked again ------------------------------------------------
+
+def full_slot(app, ex):
+    """Slot 1 (one seat) taken by stud2; stud1 signed in, the exam's page open."""
+    _uni, e = ex
+    other = signed_in(app, "stud2")
+    assert other.post(f"/exams/{e.exam.id}/slots/{e.slot1.id}", headers={"HX-Request": "true"}).status_code == 200
+    me = signed_in(app, "stud1")
+    me.get(f"/exams/{e.exam.id}")
+    return e, me, other, f"/exams/{e.exam.id}/slots/{e.slot1.id}"
+
+
+def test_a_refused_click_sent_again_is_answered_as_kept(app, ex):
+    e, me, _other, click = full_slot(app, ex)
+    first = me.post(click, headers={"HX-Request": "true"})
+    assert first.status_code == 409 and first.headers["HX-Reswap"] == "none"
+    with counting(app) as seen:
+        again = me.post(click, headers={"HX-Request": "true"})
+    assert (again.status_code, again.headers.get("HX-Reswap"), again.data) == (409, "none", first.data)
+    assert len(seen) == 1 and "page_versions" in seen[0]
+
+
+def test_a_seat_given_up_is_taken_by_the_next_click_not_refused_as_kept(app, ex):
+    e, me, other, click = full_slot(app, ex)
+    assert me.post(click, headers={"HX-Request": "true"}).status_code == 409
+    assert me.post(click, headers={"HX-Request": "true"}).status_code == 409  # kept
+    assert other.post(f"/exams/{e.exam.id}/leave", headers={"HX-Request": "true"}).status_code == 200
+    taken = me.post(click, headers={"HX-Request": "true"})
+    assert taken.status_code == 200 and "HX-Reswap" not in taken.headers
+    from portal.exams.models import ExamRegistration
+    with app.app_context():
+        holder = db.session.scalar(select(ExamRegistration.user_id).where(ExamRegistration.slot_id == e.slot1.id))
+        assert holder == db.session.scalar(select(User.id).filter_by(login="stud1"))
+
+
+def test_a_kept_refusal_still_wants_the_csrf_token(app, ex):
+    _e, me, _other, click = full_slot(app, ex)
+    assert me.post(click, headers={"HX-Request": "true"}).status_code == 409
+    forged = me.post(click, headers={"HX-Request": "true"}, csrf=False)
+    assert forged.status_code == 400 and "HX-Reswap" not in forged.headers
+
+
+def test_a_refusal_is_kept_for_its_person_and_until_registration_closes(app, make, monkeypatch):
+    uni = make.university()
+    closes = clock.now().replace(microsecond=0) + timedelta(seconds=10)
+    e = ExamFactory(app).setup(uni, capacity=2, slots=2, registration_end=closes)
+    _e, me, _other, click = full_slot(app, (uni, e))
+    third = signed_in(app, "stud3")
+    assert me.post(click, headers={"HX-Request": "true"}).status_code == 409
+    (kept,) = [p for p in app.extensions["indeks_kept_pages"].values() if p.status == 409]
+    assert kept.until == closes
+    with counting(app) as seen:
+        assert third.post(click, headers={"HX-Request": "true"}).status_code == 409
+    assert len(seen) > 1  # another person's click is theirs to refuse
+    monkeypatch.setattr(clock, "now", lambda: closes + timedelta(seconds=1))
+    with counting(app) as seen:
+        late = me.post(click, headers={"HX-Request": "true"})
+    assert late.status_code == 409 and len(seen) > 1  # decided again once the window closed
+
+
+def test_a_refused_consultation_sign_up_is_kept_until_a_place_frees(app, make):
+    from .factories_meetings import MeetingFactory
+    m = MeetingFactory(app).setup(make)  # 2 seats, 1 reserve place
+    sign_up, form, hx = f"/meetings/dates/{m.date.id}/sign-up", {"substantiation": m.sub.id}, {"HX-Request": "true"}
+    first = signed_in(app, "stud1")
+    for login in ("stud1", "stud2", "stud3"):
+        client = first if login == "stud1" else signed_in(app, login)
+        assert client.post(sign_up, data=form, headers=hx).status_code == 200
+    late = signed_in(app, "stud4")
+    refused = late.post(sign_up, data=form, headers=hx)
+    assert refused.status_code == 400 and "Brak wolnych miejsc" in refused.get_data(as_text=True)
+    with counting(app) as seen:
+        again = late.post(sign_up, data=form, headers=hx)
+    assert (again.status_code, again.data, len(seen)) == (400, refused.data, 1)
+    assert first.post(f"/meetings/dates/{m.date.id}/sign-off", headers=hx).status_code == 200
+    taken = late.post(sign_up, data=form, headers=hx)
+    assert taken.status_code == 200 and "lista rezerwowa, miejsce 1" in taken.get_data(as_text=True)

@@ -9,7 +9,7 @@ from ..auth.forms import BUTTONS, EmptyForm, submitted
 from ..database import begin_write, in_write_transaction, reads_first, set_write_intent
 from ..errors import ServiceError
 from ..extensions import db
-from ..pagecache import kept_page
+from ..pagecache import kept_page, kept_refusal
 from ..web import render_once
 from . import live, queries, reports, rounds, services as svc
 from .calendar import calendar_response
@@ -158,6 +158,7 @@ def _check_form():
 
 @bp.route("/<int:exam_id>/slots/<int:slot_id>", methods=["POST"])
 @login_required
+@kept_refusal
 @reads_first
 def pick(exam_id, slot_id):
     """Take a seat in a slot, or switch to it (a request for the draw in micro-round exams)."""

@@ -8,7 +8,7 @@ from ..auth.forms import BUTTONS, submitted
 from ..errors import ServiceError
 from ..langdict import ld, pick
 from ..database import reads_first
-from ..pagecache import kept_page
+from ..pagecache import kept_page, kept_refusal
 from ..web import render_once
 from . import queries, services
 from .blueprint import attempt, bp, load
@@ -99,6 +99,7 @@ def _booking_answer(date_id, error=None, done=None, form=None, date=None, check=
 
 @bp.route("/dates/<int:date_id>/sign-up", methods=["POST"])
 @login_required
+@kept_refusal
 @reads_first
 def sign_up(date_id):
     """Sign up with a reason and a message."""
