@@ -140,6 +140,12 @@ def measure(label, app, db_url, args, tmp, two_hosts, with_pages):
         poll = show(run_wrk("live seats: poll slot list (304)", portal, slots, with_etags(app, crowd, slots, tmp),
                             n, rd), n, base_rush)
         ok &= poll.count(304) == poll.requests and not poll.failed
+        # The same refused clicks, each decided anew (a server that keeps nothing: what every
+        # student's first refusal costs; above, most clicks are a student's click again).
+        deciding = harness.indeks(db_url, secret, args.workers, PORTAL_PAGE_KEEP_SECONDS="0")
+        servers.append(deciding)
+        ok &= refusals_anew(app, rush, deciding, crowd, base_rush, args)
+        deciding.stop()
         if two_hosts:
             second = harness.indeks(db_url, secret, args.workers)
             servers.append(second)
@@ -173,6 +179,29 @@ def rush_both(app, rush, index, hosts, crowd, base, args, suffix):
     drain(hosts)
     show(result, n, base, GOALS["refusal"], GOALS["p99_ms"])
     return ok & check_meeting(app, date_id, result, rush.seats, rush.reserve, n)
+
+
+def refusals_anew(app, rush, host, crowd, base, args):
+    """Clicks on the full slot and date once more, on `host` (which keeps no answer): every one
+    refused, and the seats as they were."""
+    n, d = args.students, args.rush_duration
+    (exam_id, slot_id), date_id = rush.exam_slots[0], rush.meeting_dates[0]
+    ok = True
+    for label, path, body, refused in (
+            ("  decided anew: pick, slot full", f"/exams/{exam_id}/slots/{slot_id}", None, 409),
+            ("  decided anew: consultation sign-up", f"/meetings/dates/{date_id}/sign-up",
+             f"substantiation={rush.substantiation_id}", 400)):
+        result = show(run_wrk(label, host, path, crowd, n, d, method="POST", body=body or ""), n, base,
+                      GOALS["refusal"], GOALS["p99_ms"])
+        ok &= result.count(refused) == result.requests and not result.failed
+    from portal.exams.models import ExamSlot
+    from portal.extensions import db
+    with app.app_context():
+        db.session.expire_all()
+        ok &= db.session.get(ExamSlot, slot_id).taken == min(rush.seats, n)
+    print(f"  check: every click refused, slot still {min(rush.seats, n)} taken: {'OK' if ok else 'MISMATCH'}",
+          flush=True)
+    return ok
 
 
 def drain(hosts):

@@ -50,7 +50,7 @@ from . import clock
 from .extensions import db
 from .kept import Kept
 
-KEPT_PAGES = 512  # per worker: a few hundred people's last pages
+KEPT_PAGES = 4096  # per worker: a rush's refusals (1-3 kB each) of a thousand people, and their pages
 KEPT_BYTES = 32 * 1024 * 1024  # and at most this much of them (a roster or a grid is 100-200 kB)
 # Tables whose writes no kept page shows (see the module docstring): the sign-in bookkeeping,
 # the API's nonces, and the language e-mails go out in (noted on the first page after signing in;
@@ -181,7 +181,9 @@ def _kept():
 
 
 def _key():
-    key = (request.scheme, request.host, request.script_root, request.full_path, current_user.id,
+    environ = request.environ  # the address as sent (decoding it into request.url costs more)
+    key = (environ["wsgi.url_scheme"], environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"),
+           environ.get("PATH_INFO"), environ.get("QUERY_STRING"), current_user.id,
            current_user.session_id, session.get(current_app.config["WTF_CSRF_FIELD_NAME"]), str(get_locale()))
     if request.method == "GET":
         return key
