@@ -149,7 +149,7 @@ class _Page:
     until: datetime
     body: bytes
     status: int = 200
-    headers: tuple = ()  # (name, value) pairs a refusal carries (HX-Reswap)
+    headers: tuple = ()  # the view's own (name, value) pairs (a refusal's HX-Reswap)
 
 
 class _KeptPages(Kept):
@@ -203,9 +203,13 @@ def _keepable(method):
             and current_user.is_authenticated and getattr(current_user, "page_version", None) is not None)
 
 
-def _kept_view(view, method, keeps, headers=()):
+_MADE_AGAIN = frozenset({"Content-Type", "Content-Length"})  # what the kept answer's response class sets
+
+
+def _kept_view(view, method, keeps):
     """`view`, answered from what was kept for the same request while nothing it read changed;
-    an answer `keeps(response)` approves is kept (with its `headers`)."""
+    an answer `keeps(response)` approves is kept with the headers the view gave it (those of
+    every answer are added on the way out: portal.security.headers)."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not _keepable(method):
@@ -225,7 +229,7 @@ def _kept_view(view, method, keeps, headers=()):
         if (keeps(response) and response.mimetype == "text/html" and not session.modified
                 and not response.direct_passthrough and "Set-Cookie" not in response.headers):
             kept.keep(key, _Page(version, noted[1], response.get_data(), response.status_code,
-                                 tuple((name, response.headers[name]) for name in headers if name in response.headers)))
+                                 tuple(item for item in response.headers.items() if item[0] not in _MADE_AGAIN)))
         return response
     return wrapper
 
@@ -242,4 +246,4 @@ def kept_refusal(view):
     every click would be refused alike until someone gives a seat up, which is a write. An
     answer that changed something is never given again: its own commit moved the version on.
     Put it under @login_required (the CSRF token is checked before)."""
-    return _kept_view(view, "POST", lambda response: 400 <= response.status_code < 500, headers=("HX-Reswap",))
+    return _kept_view(view, "POST", lambda response: 400 <= response.status_code < 500)

@@ -234,6 +234,10 @@ def test_a_refused_click_sent_again_is_answered_as_kept(app, ex):
         again = me.post(click, headers={"HX-Request": "true"})
     assert (again.status_code, again.headers.get("HX-Reswap"), again.data) == (409, "none", first.data)
     assert len(seen) == 1 and "page_versions" in seen[0]
+    kept = [p for p in app.extensions["indeks_kept_pages"].values() if p.status == 409]
+    assert [p.headers for p in kept] == [(("HX-Reswap", "none"),)]  # the view's own; the rest added on the way out
+    assert again.headers["Content-Type"] == first.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
 
 
 def test_a_seat_given_up_is_taken_by_the_next_click_not_refused_as_kept(app, ex):
