@@ -71,8 +71,9 @@ class Config:
     # unused, or this long after signing in; with it, after REMEMBER_COOKIE_DURATION.
     PORTAL_SESSION_IDLE_MINUTES = int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "480"))
     PORTAL_SESSION_MAX_HOURS = int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12"))
-    # A page a person opens again is given from what the worker kept while nothing it shows
-    # has changed, for at most this long (portal/pagecache.py); 0: pages are always rendered.
+    # A page a person opens again (or a form of theirs refused again) is given from what the
+    # worker kept while nothing it shows has changed, for at most this long
+    # (portal/pagecache.py); 0: pages and refusals are always made anew.
     PORTAL_PAGE_KEEP_SECONDS = int(os.environ.get("PORTAL_PAGE_KEEP_SECONDS", "30"))
     REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("PORTAL_REMEMBER_DAYS", "30")))
     REMEMBER_COOKIE_SAMESITE = "Lax"
