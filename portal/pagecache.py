@@ -30,9 +30,10 @@ up, which is a write. Only answers that changed nothing are worth keeping (4xx):
 whose request committed a change moved the version on, so it is never given again.
 
 Never kept: pages with a flashed message waiting, htmx page requests, anything but a 200
-text/html answer (a 4xx one for refusals), an answer whose request changed the session, anything while templates
-reload (debug), anything while CSRF tokens expire (WTF_CSRF_TIME_LIMIT set: each page then
-carries a token signed for it), and anything when PORTAL_PAGE_KEEP_SECONDS is 0.
+text/html answer (a 4xx one for refusals), an answer whose request changed the session,
+anything while templates reload (debug), anything while CSRF tokens expire
+(WTF_CSRF_TIME_LIMIT set: each page then carries a token signed for it), and anything when
+PORTAL_PAGE_KEEP_SECONDS is 0.
 """
 import functools
 import re
