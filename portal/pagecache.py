@@ -182,16 +182,17 @@ def _kept():
 
 
 def _key():
-    environ = request.environ  # the address as sent (decoding it into request.url costs more)
+    environ, field = request.environ, current_app.config["WTF_CSRF_FIELD_NAME"]
+    # The address as sent (decoding it into request.url costs more), the person, the sign-in,
+    # its CSRF token (the one the page's forms carry) and the language.
     key = (environ["wsgi.url_scheme"], environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"),
            environ.get("PATH_INFO"), environ.get("QUERY_STRING"), current_user.id,
-           current_user.session_id, session.get(current_app.config["WTF_CSRF_FIELD_NAME"]), str(get_locale()))
+           current_user.session_id, session.get(field), str(get_locale()))
     if request.method == "GET":
         return key
     # A form's answer: what was sent (the CSRF token aside: protect() has checked it, and any
     # valid token of this session answers alike) and how (htmx or not, into which target).
-    field = current_app.config["WTF_CSRF_FIELD_NAME"]
-    return key + (request.method, request.headers.get("HX-Request"), request.headers.get("HX-Target"),
+    return key + (request.method, environ.get("HTTP_HX_REQUEST"), environ.get("HTTP_HX_TARGET"),
                   tuple(sorted((k, v) for k, v in request.form.items(multi=True) if k != field)))
 
 

@@ -295,3 +295,15 @@ def test_a_refused_consultation_sign_up_is_kept_until_a_place_frees(app, make):
     assert first.post(f"/meetings/dates/{m.date.id}/sign-off", headers=hx).status_code == 200
     taken = late.post(sign_up, data=form, headers=hx)
     assert taken.status_code == 200 and "lista rezerwowa, miejsce 1" in taken.get_data(as_text=True)
+
+
+def test_a_form_sent_again_with_other_fields_is_decided_anew(app, make):
+    from .factories_meetings import MeetingFactory
+    m = MeetingFactory(app).setup(make)
+    sign_up, hx = f"/meetings/dates/{m.date.id}/sign-up", {"HX-Request": "true"}
+    student = signed_in(app, "stud1")
+    wrong = student.post(sign_up, data={"substantiation": m.foreign_sub.id}, headers=hx)
+    assert wrong.status_code == 422  # not one of the form's reasons (kept: a refusal)
+    assert student.post(sign_up, data={"substantiation": m.foreign_sub.id}, headers=hx).data == wrong.data
+    right = student.post(sign_up, data={"substantiation": m.sub.id}, headers=hx)
+    assert right.status_code == 200 and "Zapisano Cię." in right.get_data(as_text=True)
