@@ -124,6 +124,11 @@ def bare(workers):
     return Server("bare:app", workers, cwd=BENCH)
 
 
+def floor(db_url, secret, workers):
+    """bench/floor.py: a signed-in click on Indeks's stack and nothing else."""
+    return Server("floor:app", workers, cwd=BENCH, env={"FLOOR_DATABASE_URL": db_url, "FLOOR_SECRET": secret})
+
+
 def people_file(app, logins, directory):
     """Sign each person in through the portal (in-process, the same views gunicorn runs) and
     write their cookie and CSRF token for wrk; returns the file's path."""

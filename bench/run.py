@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import floor  # noqa: E402
 import harness  # noqa: E402
 import scenario  # noqa: E402
 from harness import HEADER, merge, run_wrk, show, start_wrk  # noqa: E402
@@ -135,7 +136,19 @@ def measure(label, app, db_url, args, tmp, two_hosts, with_pages):
             rendering.stop()
         n, rd = args.students, args.rush_duration
         base_rush = show(run_wrk("bare Flask: GET /", bare_app, "/", anonymous, n, rd), n)
-        ok &= rush_both(app, rush, 0, [portal], crowd, base_rush, args, "")
+        floor_server = harness.floor(db_url, secret, args.workers)
+        servers.append(floor_server)
+        least = show(run_wrk("floor: POST, signed in, one row (floor.py)", floor_server, "/click",
+                             floor.seed_people(floor.create_app(secret, db_url), n, tmp), n, rd, method="POST"),
+                     n, base_rush, GOALS["refusal"], GOALS["p99_ms"])
+        ok &= least.count(409) == least.requests and not least.failed
+        floor_server.stop()
+        passed, refusals = rush_both(app, rush, 0, [portal], crowd, base_rush, args, "")
+        ok &= passed
+        if least.rate:
+            picks, sign_ups = (r.rate / least.rate for r in refusals)
+            print(f"  the rushes as a share of the floor's requests/s: pick {picks:.2f}, consultation sign-up "
+                  f"{sign_ups:.2f}", flush=True)
         slots = f"/exams/{rush.exam_slots[0][0]}/slots"
         poll = show(run_wrk("live seats: poll slot list (304)", portal, slots, with_etags(app, crowd, slots, tmp),
                             n, rd), n, base_rush)
@@ -149,7 +162,7 @@ def measure(label, app, db_url, args, tmp, two_hosts, with_pages):
         if two_hosts:
             second = harness.indeks(db_url, secret, args.workers)
             servers.append(second)
-            ok &= rush_both(app, rush, 1, [portal, second], crowd, base_rush, args, " (2 hosts)")
+            ok &= rush_both(app, rush, 1, [portal, second], crowd, base_rush, args, " (2 hosts)")[0]
     finally:
         for server in servers:
             server.stop()
@@ -159,7 +172,8 @@ def measure(label, app, db_url, args, tmp, two_hosts, with_pages):
 
 
 def rush_both(app, rush, index, hosts, crowd, base, args, suffix):
-    """The exam and the consultation rush, split over `hosts` (each gets a share of the people)."""
+    """The exam and the consultation rush, split over `hosts` (each gets a share of the people);
+    (every check passed, the two results)."""
     n, d = args.students, args.rush_duration
     exam_id, slot_id = rush.exam_slots[index]
     shares = split(crowd, len(hosts))
@@ -168,7 +182,7 @@ def rush_both(app, rush, index, hosts, crowd, base, args, suffix):
         start_wrk("exam", f"{h.url}/exams/{exam_id}/slots/{slot_id}", share, n // len(hosts), d, "POST")
         for h, share in zip(hosts, shares)]))
     drain(hosts)
-    show(result, n, base, GOALS["refusal"], GOALS["p99_ms"])
+    picks = show(result, n, base, GOALS["refusal"], GOALS["p99_ms"])
     ok = check_exam(app, exam_id, slot_id, result, rush.seats, n)
     date_id = rush.meeting_dates[index]
     body = f"substantiation={rush.substantiation_id}"
@@ -177,8 +191,8 @@ def rush_both(app, rush, index, hosts, crowd, base, args, suffix):
         start_wrk("meeting", f"{h.url}/meetings/dates/{date_id}/sign-up", share, n // len(hosts), d, "POST", body)
         for h, share in zip(hosts, shares)]))
     drain(hosts)
-    show(result, n, base, GOALS["refusal"], GOALS["p99_ms"])
-    return ok & check_meeting(app, date_id, result, rush.seats, rush.reserve, n)
+    sign_ups = show(result, n, base, GOALS["refusal"], GOALS["p99_ms"])
+    return ok & check_meeting(app, date_id, result, rush.seats, rush.reserve, n), (picks, sign_ups)
 
 
 def refusals_anew(app, rush, host, crowd, base, args):
